@@ -1,0 +1,16 @@
+# Third-party dependencies, all from Debian 12 packages (scripts/setup installs them).
+find_package(Threads REQUIRED)
+find_package(Boost 1.81 REQUIRED COMPONENTS json)
+find_package(yaml-cpp REQUIRED)
+find_package(fmt REQUIRED)
+find_package(GTest REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+find_package(CURL REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(benchmark QUIET)
+find_package(CLI11 QUIET)
+if(NOT CLI11_FOUND)
+  # Debian's libcli11-dev is header-only; fall back to the plain include path.
+  add_library(CLI11::CLI11 INTERFACE IMPORTED)
+endif()
