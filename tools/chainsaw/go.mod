@@ -1,6 +1,10 @@
 module kro.dev/tools/chainsaw
 
-go 1.26.0
+go 1.23.0
+
+// chainsaw v0.2.12 does not build with Go >= 1.25 (its runner implements testing.testDeps,
+// which gained ModulePath); scripts/setup builds it with this toolchain.
+toolchain go1.24.13
 
 require github.com/kyverno/chainsaw v0.2.12
 
