@@ -139,3 +139,29 @@ TEST(PluralizeTest, FollowsFlect) {
 
 }  // namespace
 }  // namespace kro::schema
+
+namespace kro::schema {
+namespace {
+
+TEST(RgdCrdManifestTest, DescribesTheUpstreamApi) {
+  auto crd = json::ParseYaml(
+      ReadFile(fs::path(KRO_SOURCE_DIR) / "config/crd/kro.run_resourcegraphdefinitions.yaml"));
+  ASSERT_TRUE(crd.ok()) << crd.status().ToString();
+  EXPECT_EQ(json::Find(*crd, "metadata.name")->as_string(), "resourcegraphdefinitions.kro.run");
+  EXPECT_EQ(json::Find(*crd, "spec.scope")->as_string(), "Cluster");
+  EXPECT_EQ(json::Find(*crd, "spec.names.shortNames[0]")->as_string(), "rgd");
+  const json::Value* v0 = json::Find(*crd, "spec.versions[0]");
+  ASSERT_NE(v0, nullptr);
+  EXPECT_EQ(v0->at("name").as_string(), "v1alpha1");
+  EXPECT_EQ(v0->at("additionalPrinterColumns").as_array().size(), 6u);
+  const json::Value* schema =
+      json::Find(*v0, "schema.openAPIV3Schema.properties.spec.properties.schema");
+  ASSERT_NE(schema, nullptr);
+  EXPECT_EQ(json::Find(*schema, "properties.group.default")->as_string(), "kro.run");
+  EXPECT_EQ(json::Find(*schema, "properties.scope.default")->as_string(), "Namespaced");
+  EXPECT_EQ(json::Find(*schema, "properties.kind.pattern")->as_string(),
+            "^[A-Z][a-zA-Z0-9]{0,62}$");
+}
+
+}  // namespace
+}  // namespace kro::schema
