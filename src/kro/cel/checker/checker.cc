@@ -603,4 +603,8 @@ class Checker {
 
 CheckResult Check(const Expr& root, const CheckerEnv& env) { return Checker(env).Run(root); }
 
+CheckResult Check(const ParsedExpr& parsed, const CheckerEnv& env) {
+  return Check(*parsed.expr, env);
+}
+
 }  // namespace kro::cel

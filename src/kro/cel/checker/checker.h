@@ -22,6 +22,7 @@
 #include "kro/cel/checker/types.h"
 #include "kro/cel/common/ast.h"
 #include "kro/cel/common/source.h"
+#include "kro/cel/parser/parser.h"
 
 namespace kro::cel {
 
@@ -53,5 +54,7 @@ struct CheckResult {
 
 // Type-checks the expression rooted at `root` against `env`.
 CheckResult Check(const Expr& root, const CheckerEnv& env);
+// Same, for a parsed expression (its Source is what FormatIssues needs).
+CheckResult Check(const ParsedExpr& parsed, const CheckerEnv& env);
 
 }  // namespace kro::cel
