@@ -25,8 +25,10 @@ struct ParseOptions {
   bool enable_macros = true;
   // Accept `a.?b`, `a[?b]`, `[?x]`, `{?k: v}`, `Msg{?f: v}` (and the optMap/optFlatMap macros).
   bool enable_optional_syntax = true;
-  // Maximum nesting of the parse tree; deeper input is an error. Values above 1000 are treated
-  // as 1000 so that parsing (and the recursive walks over the AST) cannot exhaust the stack.
+  // Maximum nesting of the parse tree (each nested expression, and each operator of a chain of
+  // selects, indexes, calls, unary or non-logical binary operators, counts one level); deeper
+  // input is an error. Values <= 0 mean the default; values above 1000 are treated as 1000 so
+  // that parsing (and recursive walks over the AST) cannot exhaust the stack.
   int max_recursion_depth = 250;
   // Maximum length of the expression text, in bytes.
   size_t max_expression_size = 100000;

@@ -571,7 +571,9 @@ TEST(ParserTest, Performance) {
   auto elapsed = std::chrono::steady_clock::now() - start;
   double us = std::chrono::duration<double, std::micro>(elapsed).count() / kIterations;
   RecordProperty("parse_schema_spec_name_us", std::to_string(us));
+#if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   EXPECT_LT(us, 50.0);
+#endif
 }
 
 }  // namespace
