@@ -126,11 +126,25 @@ Result<Value> Convert(const YAML::Node& node, const std::string& path, PositionM
   return Value(nullptr);
 }
 
+// Shortest decimal that reads back as the same double, always with a '.' or exponent so YAML
+// keeps it a float ("0.5", "2.0", "1e+300").
+std::string FormatDouble(double d) {
+  if (std::isnan(d)) return ".nan";
+  if (std::isinf(d)) return d > 0 ? ".inf" : "-.inf";
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  std::string out(buf, r.ptr);
+  if (out.find_first_of(".e") == std::string::npos) out += ".0";
+  return out;
+}
+
 void WriteYamlScalar(std::ostream& os, const Value& v) {
   if (v.is_string()) {
     YAML::Emitter e;
     e << YAML::DoubleQuoted << std::string(v.get_string());
     os << e.c_str();
+  } else if (v.is_double()) {
+    os << FormatDouble(v.get_double());
   } else {
     os << boost::json::serialize(v);
   }

@@ -74,6 +74,12 @@ TEST(JsonTest, EqualIgnoresKeyOrderButNotNumberKind) {
   EXPECT_FALSE(Equal(*Parse(R"([1,2])"), *Parse(R"([2,1])")));
 }
 
+TEST(JsonTest, ToYamlWritesDoublesAsDecimals) {
+  auto v = Parse(R"({"a":0.5,"b":2.0,"c":1e300,"d":-0.25,"i":3})");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(ToYaml(*v), "a: 0.5\nb: 2.0\nc: 1e+300\nd: -0.25\ni: 3\n");
+}
+
 TEST(JsonTest, ToYamlRoundTrips) {
   auto v = Parse(R"({"apiVersion":"v1","kind":"ConfigMap","data":{"a b":"x: y","n":"1"},
                     "list":[{"x":1,"y":[true]},[],"s"],"e":{}})");
