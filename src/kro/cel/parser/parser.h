@@ -6,6 +6,20 @@
 // after a dot, macros expand at parse time (standard macros, optMap/optFlatMap, cel.bind,
 // two-variable comprehensions, sortBy and kro's runtime.newCondition).
 //
+// Macro expansions (accumulator "@result"; bind-style folds iterate "#unused" over []):
+//   has(a.b)                      a.b with test_only
+//   r.all/exists/exists_one/existsOne(x, p), r.map(x, [f,] e), r.filter(x, p)   (cel-go)
+//   r.all/exists/existsOne/exists_one(k, v, p), r.transformList(i, v, [f,] e)   iter_var2 set;
+//   r.transformMap(k, v, [f,] e), r.transformMapEntry(k, v, [f,] e) step with the global call
+//     "cel.@mapInsert"(@result, k, e) / (@result, entry_map)   (cel-go ext/comprehensions.go)
+//   cel.bind(v, init, e)          fold with accu_var v = init, result e  (cel-go ext/bindings.go)
+//   o.optMap(v, e)                o.hasValue() ? optional.of(bind v = o.value() in e) :
+//                                 optional.none();  optFlatMap without optional.of
+//   l.sortBy(x, k)                bind @__sortBy_input__ = l in the global 2-argument call
+//                                 @sortByAssociatedKeys(@__sortBy_input__, <map(x, k) fold>)
+//   runtime.newCondition({type: t, status: s, ...})   keys become string constants (kro)
+// all/exists fold conditions use the function "@not_strictly_false".
+//
 // Parse is a pure function: thread-safe.
 #pragma once
 

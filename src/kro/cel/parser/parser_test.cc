@@ -306,6 +306,13 @@ TEST(ParserTest, MacroErrors) {
        "ERROR: <input>:1:22: runtime.newCondition: 'type' is required"},
       {"runtime.newCondition({type: 'X'})",
        "ERROR: <input>:1:22: runtime.newCondition: 'status' is required"},
+      {"l.map(__result__, 1)",
+       "ERROR: <input>:1:7: iteration variable overwrites accumulator variable"},
+      {"l.all(__result__, true)",
+       "ERROR: <input>:1:7: iteration variable overwrites accumulator variable"},
+      {"m.exists(k, __result__, true)",
+       "ERROR: <input>:1:13: iteration variable overwrites accumulator variable"},
+      {"[1, 2, 3].map(var, var * var)", "ERROR: <input>:1:15: reserved identifier: var"},
   };
   for (const ErrCase& c : cases) {
     SCOPED_TRACE(c.expr);
@@ -415,6 +422,25 @@ TEST(ParserTest, ErrorFormatAndMultipleErrors) {
             "ERROR: <input>:2:25: reserved identifier: if\n"
             " |   9223372036854775808 + if\n"
             " | ........................^");
+}
+
+TEST(ParserTest, ColumnsCountCodePoints) {
+  // The caret is placed by code points, as cel-go does.
+  Result<ParsedExpr> r = Parse("'\xc3\xa9\xf0\x9f\x98\x80' + if");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().location(), "1:8");
+  EXPECT_EQ(r.status().message(),
+            "ERROR: <input>:1:8: reserved identifier: if\n"
+            " | '\xc3\xa9\xf0\x9f\x98\x80' + if\n"
+            " | .......^");
+}
+
+TEST(ParserTest, KeepsTheSource) {
+  auto source = std::make_shared<const Source>("a.b", "rgd.yaml");
+  Result<ParsedExpr> r = Parse(source);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->source.get(), source.get());
+  EXPECT_EQ(r->next_id, 3);
 }
 
 TEST(ParserTest, OptionalSyntaxDisabled) {
