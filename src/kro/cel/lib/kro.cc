@@ -1,0 +1,8 @@
+#include "kro/cel/lib/internal/fn.h"
+#include "kro/cel/lib/library.h"
+
+namespace kro::cel {
+
+void AddKroLibraries(Registry&) {}
+
+}  // namespace kro::cel
