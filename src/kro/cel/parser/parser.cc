@@ -20,6 +20,7 @@ using internal::TokenKind;
 // Nesting beyond this could exhaust the stack in the parser or in recursive AST walks.
 constexpr int kHardMaxDepth = 1000;
 constexpr int kDefaultMaxDepth = 250;
+constexpr size_t kMaxErrors = 100;
 
 // What may start an expression, spelled as ANTLR spells it in cel-go's messages.
 constexpr std::string_view kExpectingExpr =
@@ -61,6 +62,7 @@ class Parser {
   }
 
   std::vector<ParseError>& errors() { return errors_; }
+  size_t dropped_errors() const { return dropped_errors_; }
   int64_t next_id() const { return factory_.next_id(); }
 
  private:
@@ -92,7 +94,13 @@ class Parser {
   }
   bool At(TokenKind k) const { return tok_.kind == k; }
 
+  // Keeps the first kMaxErrors errors (as cel-go's error reporting limit) so that an input full
+  // of mistakes cannot produce a huge message; the rest are only counted.
   void Error(int32_t offset, std::string message) {
+    if (errors_.size() >= kMaxErrors) {
+      ++dropped_errors_;
+      return;
+    }
     errors_.push_back(ParseError{offset, std::move(message)});
   }
   // An error after which parsing stops; later syntax errors would only be noise.
@@ -631,9 +639,11 @@ class Parser {
   int max_depth_ = kDefaultMaxDepth;
   bool fatal_ = false;
   std::vector<ParseError> errors_;
+  size_t dropped_errors_ = 0;
 };
 
-Status ErrorStatus(const Source& source, std::vector<ParseError>& errors) {
+Status ErrorStatus(const Source& source, std::vector<ParseError>& errors,
+                   size_t dropped = 0) {
   std::stable_sort(errors.begin(), errors.end(),
                    [](const ParseError& a, const ParseError& b) { return a.offset < b.offset; });
   std::string message;
@@ -641,6 +651,7 @@ Status ErrorStatus(const Source& source, std::vector<ParseError>& errors) {
     if (!message.empty()) message += '\n';
     message += source.FormatError(e.offset, e.message);
   }
+  if (dropped > 0) message += "\n" + std::to_string(dropped) + " more errors were truncated";
   SourceLocation loc = source.Location(errors.front().offset);
   return InvalidArgument(std::move(message),
                          std::to_string(loc.line) + ":" + std::to_string(loc.column));
@@ -663,7 +674,9 @@ Result<ParsedExpr> Parse(std::shared_ptr<const Source> source, const ParseOption
   }
   Parser parser(text, options);
   ExprPtr expr = parser.ParseAll();
-  if (!parser.errors().empty()) return ErrorStatus(*source, parser.errors());
+  if (!parser.errors().empty()) {
+    return ErrorStatus(*source, parser.errors(), parser.dropped_errors());
+  }
   ParsedExpr out;
   out.expr = std::move(expr);
   out.source = std::move(source);

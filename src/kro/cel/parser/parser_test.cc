@@ -443,6 +443,21 @@ TEST(ParserTest, KeepsTheSource) {
   EXPECT_EQ(r->next_id, 3);
 }
 
+TEST(ParserTest, ErrorCountIsCapped) {
+  std::string text = "[if";
+  for (int i = 0; i < 500; ++i) text += ", if";
+  text += "]";
+  Result<ParsedExpr> r = Parse(text);
+  ASSERT_FALSE(r.ok());
+  const std::string& m = r.status().message();
+  size_t count = 0;
+  for (size_t pos = m.find("ERROR: "); pos != std::string::npos; pos = m.find("ERROR: ", pos + 1)) {
+    ++count;
+  }
+  EXPECT_EQ(count, 100u);
+  EXPECT_NE(m.find("\n401 more errors were truncated"), std::string::npos);
+}
+
 TEST(ParserTest, OptionalSyntaxDisabled) {
   ParseOptions options;
   options.enable_optional_syntax = false;
