@@ -414,6 +414,10 @@ class Checker {
         result_type = Type::Dyn();
       }
     }
+    if (!result_type && target == nullptr && arg_types.size() >= 3 &&
+        (fn.name == "math.greatest" || fn.name == "math.least")) {
+      result_type = VariadicNumericResult(arg_types);
+    }
     if (!result_type) {
       std::string sig;
       size_t start = 0;
@@ -436,6 +440,22 @@ class Checker {
     }
     SetType(call, *result_type);
     SetReference(call, std::move(ref));
+  }
+
+  // math.greatest/math.least with 3+ arguments (cel-go's macro turns them into a list): every
+  // argument must be numeric; the result is their common type, or dyn when they differ.
+  std::optional<Type> VariadicNumericResult(const std::vector<Type>& arg_types) {
+    std::optional<Type> common;
+    for (const auto& arg : arg_types) {
+      Type t = Substitute(mapping_, arg, false);
+      bool numeric = t.kind() == TypeKind::kInt || t.kind() == TypeKind::kUint ||
+                     t.kind() == TypeKind::kDouble;
+      if (!numeric && !t.IsDynOrError()) {
+        return std::nullopt;
+      }
+      common = !common || *common == t ? t : Type::Dyn();
+    }
+    return common;
   }
 
   Type JoinTypes(const Type* previous, const Type& current) {

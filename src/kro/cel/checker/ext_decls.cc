@@ -1,6 +1,8 @@
 // Declaration tables of the cel-go extension libraries kro enables (ext.Strings, ext.Lists,
 // ext.Encoders, ext.TwoVarComprehensions, all at their latest version) plus ext.Math (used only by
 // the conformance environment). Overload ids are cel-go's; one row per overload:
+// (math.greatest/math.least repeat math.@max/@min's rows: kro-cpp's parser does not expand
+// those macros, so the calls are checked directly; 3+ arguments are handled by the checker.)
 // {function, overload id, member?, params, result}.
 //
 // `@sortByAssociatedKeys` (the expansion of sortBy) is declared both receiver-style, as in cel-go,
@@ -155,6 +157,36 @@ std::span<const OverloadSpec> MathOverloads() {
       {"math.sqrt", "math_sqrt_double", false, "double", "double"},
       {"math.sqrt", "math_sqrt_int", false, "int", "double"},
       {"math.sqrt", "math_sqrt_uint", false, "uint", "double"},
+      {"math.least", "math_@min_double", false, "double", "double"},
+      {"math.least", "math_@min_int", false, "int", "int"},
+      {"math.least", "math_@min_uint", false, "uint", "uint"},
+      {"math.least", "math_@min_double_double", false, "double, double", "double"},
+      {"math.least", "math_@min_int_int", false, "int, int", "int"},
+      {"math.least", "math_@min_uint_uint", false, "uint, uint", "uint"},
+      {"math.least", "math_@min_int_uint", false, "int, uint", "dyn"},
+      {"math.least", "math_@min_int_double", false, "int, double", "dyn"},
+      {"math.least", "math_@min_double_int", false, "double, int", "dyn"},
+      {"math.least", "math_@min_double_uint", false, "double, uint", "dyn"},
+      {"math.least", "math_@min_uint_int", false, "uint, int", "dyn"},
+      {"math.least", "math_@min_uint_double", false, "uint, double", "dyn"},
+      {"math.least", "math_@min_list_double", false, "list(double)", "double"},
+      {"math.least", "math_@min_list_int", false, "list(int)", "int"},
+      {"math.least", "math_@min_list_uint", false, "list(uint)", "uint"},
+      {"math.greatest", "math_@max_double", false, "double", "double"},
+      {"math.greatest", "math_@max_int", false, "int", "int"},
+      {"math.greatest", "math_@max_uint", false, "uint", "uint"},
+      {"math.greatest", "math_@max_double_double", false, "double, double", "double"},
+      {"math.greatest", "math_@max_int_int", false, "int, int", "int"},
+      {"math.greatest", "math_@max_uint_uint", false, "uint, uint", "uint"},
+      {"math.greatest", "math_@max_int_uint", false, "int, uint", "dyn"},
+      {"math.greatest", "math_@max_int_double", false, "int, double", "dyn"},
+      {"math.greatest", "math_@max_double_int", false, "double, int", "dyn"},
+      {"math.greatest", "math_@max_double_uint", false, "double, uint", "dyn"},
+      {"math.greatest", "math_@max_uint_int", false, "uint, int", "dyn"},
+      {"math.greatest", "math_@max_uint_double", false, "uint, double", "dyn"},
+      {"math.greatest", "math_@max_list_double", false, "list(double)", "double"},
+      {"math.greatest", "math_@max_list_int", false, "list(int)", "int"},
+      {"math.greatest", "math_@max_list_uint", false, "list(uint)", "uint"},
   };
   return kTable;
 }
