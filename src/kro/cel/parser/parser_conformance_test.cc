@@ -3,6 +3,7 @@
 // single literal, its value must also match the expected result.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
