@@ -38,6 +38,19 @@ Result<Environment> Environment::New(EnvironmentOptions options) {
   return out;
 }
 
+Result<Environment> Environment::Extend(std::vector<VariableDecl> more) const {
+  auto env = std::make_shared<CheckerEnv>(*checker_env_);
+  auto options = std::make_shared<EnvironmentOptions>(*options_);
+  for (auto& var : more) {
+    KRO_RETURN_IF_ERROR(env->AddVariable(var));
+    options->variables.push_back(std::move(var));
+  }
+  Environment out;
+  out.options_ = std::move(options);
+  out.checker_env_ = std::move(env);
+  return out;
+}
+
 Result<ParsedExpr> Environment::Parse(std::string_view expr) const {
   return cel::Parse(expr, options_->parse_options);
 }

@@ -282,6 +282,16 @@ TEST(EnvironmentTest, ReferencesForQualifiedNames) {
   EXPECT_EQ(checked->check.ReferenceOf(sel.id)->name, "a.b.c");
 }
 
+TEST(EnvironmentTest, Extend) {
+  Environment env = KroEnv();
+  auto extended = env.Extend({{"each", Type::Struct("__type_schema.spec.ports.@idx")}});
+  ASSERT_TRUE(extended.ok());
+  auto checked = extended->Compile("each.port > 0 && schema.spec.replicas > 0");
+  ASSERT_TRUE(checked.ok()) << checked.status().message();
+  EXPECT_FALSE(env.Compile("each.port > 0").ok());
+  EXPECT_FALSE(env.Extend({{"schema", Type::Int()}}).ok());
+}
+
 TEST(EnvironmentTest, PlanAndEvaluate) {
   auto env = Environment::New({.variables = {{"x", Type::Int()}}});
   ASSERT_TRUE(env.ok());
@@ -290,6 +300,11 @@ TEST(EnvironmentTest, PlanAndEvaluate) {
   auto program = env->Plan(*checked);
   ASSERT_TRUE(program.ok()) << program.status().ToString();
   EXPECT_EQ(program->SlotOf("x"), 0);
+  Activation act(*program);
+  ASSERT_TRUE(act.Bind("x", Value::Int(41)).ok());
+  Value v = program->Evaluate(act);
+  ASSERT_FALSE(v.is_error());
+  EXPECT_EQ(v.int_value(), 42);
 }
 
 }  // namespace

@@ -563,6 +563,28 @@ bool IsAssignableList(TypeMapping& mapping, const std::vector<Type>& l1,
   return false;
 }
 
+bool IsAssignableType(const Type& to, const Type& from) {
+  if (to.IsDyn() || from.IsDyn() || to == from) {
+    return true;
+  }
+  if (from.kind() == TypeKind::kNull) {
+    return IsNullable(to);
+  }
+  if (to.kind() == TypeKind::kWrapper || from.kind() == TypeKind::kWrapper) {
+    return Accepts(to, from);
+  }
+  if (to.kind() != from.kind() || to.name() != from.name() ||
+      to.params().size() != from.params().size()) {
+    return false;
+  }
+  for (size_t i = 0; i < to.params().size(); ++i) {
+    if (!IsAssignableType(to.params()[i], from.params()[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Type MostGeneral(const Type& a, const Type& b) { return IsEqualOrLessSpecific(a, b) ? a : b; }
 
 }  // namespace kro::cel

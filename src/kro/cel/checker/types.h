@@ -132,6 +132,12 @@ bool IsAssignable(TypeMapping& mapping, const Type& t1, const Type& t2);
 bool IsAssignableList(TypeMapping& mapping, const std::vector<Type>& l1,
                       const std::vector<Type>& l2);
 
+// cel-go's Type.IsAssignableType without type-parameter bindings: whether a value of type `from`
+// may be stored where `to` is declared. dyn (either side) and equal types are assignable; null is
+// assignable to nullable types; lists, maps, opaque types and type(T) compare their parameters
+// the same way; wrapper(P) accepts P.
+bool IsAssignableType(const Type& to, const Type& from);
+
 // The more general of two types known to unify (dyn and type parameters are most general).
 Type MostGeneral(const Type& a, const Type& b);
 

@@ -54,6 +54,19 @@ TEST(TypesTest, Assignability) {
   EXPECT_TRUE(IsAssignable(m, Type::TypeOf(Type::Int()), Type::TypeType()));
 }
 
+TEST(TypesTest, IsAssignableType) {
+  EXPECT_TRUE(IsAssignableType(Type::Int(), Type::Int()));
+  EXPECT_TRUE(IsAssignableType(Type::Int(), Type::Dyn()));
+  EXPECT_TRUE(IsAssignableType(Type::List(Type::Dyn()), Type::List(Type::String())));
+  EXPECT_FALSE(IsAssignableType(Type::List(Type::Int()), Type::List(Type::String())));
+  EXPECT_TRUE(IsAssignableType(Type::Map(Type::String(), Type::Int()),
+                               Type::Map(Type::String(), Type::Int())));
+  EXPECT_FALSE(IsAssignableType(Type::String(), Type::Int()));
+  EXPECT_TRUE(IsAssignableType(Type::Optional(Type::Int()), Type::Null()));
+  EXPECT_FALSE(IsAssignableType(Type::Int(), Type::Null()));
+  EXPECT_FALSE(IsAssignableType(Type::Struct("a"), Type::Struct("b")));
+}
+
 TEST(TypesTest, TypeParameterBinding) {
   TypeMapping m;
   Type a = Type::Param("A");
