@@ -43,7 +43,7 @@ const cel::Environment& GetEnv() {
     auto r = cel::Environment::New({
         .variables = {{"schema", cel::Type::Map(cel::Type::String(), cel::Type::Dyn())},
                       {"db", cel::Type::Map(cel::Type::String(), cel::Type::Dyn())},
-                      {"list", cel::Type::List(cel::Type::Int())}},
+                      {"items", cel::Type::List(cel::Type::Int())}},
     });
     if (!r.ok()) {
       std::fprintf(stderr, "Environment::New: %s\n", r.status().ToString().c_str());
@@ -99,7 +99,7 @@ void BM_Eval(benchmark::State& state, const char* expr) {
   cel::Activation act(*program);
   (void)act.Bind("schema", cel::Value::FromJson(in.schema));
   (void)act.Bind("db", cel::Value::FromJson(in.db));
-  (void)act.Bind("list", cel::Value::FromJson(in.list));
+  (void)act.Bind("items", cel::Value::FromJson(in.list));
   cel::Value first = program->Evaluate(act);
   if (first.is_error()) {
     state.SkipWithError(("evaluation error: " + first.DebugString()).c_str());

@@ -9,16 +9,16 @@ struct CelCase {
   const char* expr;
 };
 
-// Variables: schema and db are map(string, dyn) (Kubernetes-shaped objects), list is list(int)
+// Variables: schema and db are map(string, dyn) (Kubernetes-shaped objects), items is list(int)
 // (100 ints, 0..99).
 inline constexpr CelCase kCelCases[] = {
     {"field_select", "schema.spec.name"},
     {"string_template", "'x-' + schema.spec.name"},
     {"has_and", "schema.spec.replicas > 0 && has(db.status.endpoint)"},
     {"ternary", "schema.spec.replicas > 2 ? 'large' : 'small'"},
-    {"size", "size(list)"},
-    {"map_100", "list.map(x, x * 2)"},
-    {"filter_100", "list.filter(x, x % 2 == 0)"},
+    {"size", "size(items)"},
+    {"map_100", "items.map(x, x * 2)"},
+    {"filter_100", "items.filter(x, x % 2 == 0)"},
     {"string_int", "string(schema.spec.replicas)"},
     {"format", "'%s-%d'.format([schema.spec.name, schema.spec.replicas])"},
 };

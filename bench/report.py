@@ -15,20 +15,47 @@ import pathlib
 import sys
 
 
-def medians(path):
+STANDARD_KEYS = {"name", "family_index", "per_family_instance_index", "run_name", "run_type",
+                 "repetitions", "repetition_index", "threads", "aggregate_name", "aggregate_unit",
+                 "iterations", "real_time", "cpu_time", "time_unit", "label", "error_occurred",
+                 "error_message"}
+
+
+def load(path):
+    """run_name -> {"time": ns, "counters": {name: value}, "error": str|None} (medians)."""
     data = json.loads(path.read_text())
+    if not isinstance(data, dict) or "benchmarks" not in data:
+        raise ValueError(f"{path} is not Google Benchmark JSON")
     out = {}
     for b in data.get("benchmarks", []):
         agg = b.get("aggregate_name")
         name = b.get("run_name", b["name"])
+        if b.get("error_occurred"):
+            out.setdefault(name, {"time": None, "counters": {},
+                                  "error": b.get("error_message", "error")})
+            continue
         if agg not in (None, "median"):
             continue
         if agg is None and name in out:
             continue
         unit = b.get("time_unit", "ns")
         scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[unit]
-        out[name] = b["real_time"] * scale
+        counters = {k: v for k, v in b.items()
+                    if k not in STANDARD_KEYS and isinstance(v, (int, float))}
+        out[name] = {"time": b["real_time"] * scale, "counters": counters, "error": None}
     return out
+
+
+def medians(path):
+    return {k: v["time"] for k, v in load(path).items() if v["time"] is not None}
+
+
+def fmt_count(v):
+    if abs(v) >= 1e6:
+        return f"{v / 1e6:.2f}M"
+    if abs(v) >= 1e4:
+        return f"{v / 1e3:.1f}k"
+    return f"{v:g}"
 
 
 def fmt_ns(v):
@@ -53,21 +80,29 @@ def main():
             continue
         name = ours_path.stem
         try:
-            ours = medians(ours_path)
+            ours = load(ours_path)
         except (ValueError, KeyError):
             continue
         ref_path = results / f"{name}.reference.json"
         ref = medians(ref_path) if ref_path.exists() else {}
-        lines += [f"## {name}", "", "| benchmark | ours | reference | ratio |", "|---|---|---|---|"]
-        for bench, t in ours.items():
-            r = ref.get(bench)
-            ratio = f"{r / t:.2f}x" if r else "-"
-            lines.append(f"| {bench} | {fmt_ns(t)} | {fmt_ns(r)} | {ratio} |")
+        has_counters = any(v["counters"] for v in ours.values())
+        header = "| benchmark | ours | reference | ratio |" + (" counters (ours) |" if has_counters else "")
+        lines += [f"## {name}", "", header, "|---|---|---|---|" + ("---|" if has_counters else "")]
+        for bench, v in ours.items():
+            t, r = v["time"], ref.get(bench)
+            ratio = f"{r / t:.2f}x" if r and t else "-"
+            ours_s = fmt_ns(t) if v["error"] is None else f"error: {v['error'][:80]}"
+            row = f"| {bench} | {ours_s} | {fmt_ns(r)} | {ratio} |"
+            if has_counters:
+                row += " " + ", ".join(f"{k}={fmt_count(c)}" for k, c in v["counters"].items()) + " |"
+            lines.append(row)
         lines.append("")
     for m in sorted(results.glob("*.metrics.json")):
         data = json.loads(m.read_text())
         lines += [f"## {data.get('title', m.stem)}", "",
                   "| metric | ours | reference | ratio | target |", "|---|---|---|---|---|"]
+        if data.get("notes"):
+            lines[-2:-2] = [data["notes"], ""]
         for row in data.get("rows", []):
             ours, ref = row.get("ours"), row.get("reference")
             ratio = row.get("ratio")

@@ -32,9 +32,9 @@ var cases = []celCase{
 	{"string_template", "'x-' + schema.spec.name"},
 	{"has_and", "schema.spec.replicas > 0 && has(db.status.endpoint)"},
 	{"ternary", "schema.spec.replicas > 2 ? 'large' : 'small'"},
-	{"size", "size(list)"},
-	{"map_100", "list.map(x, x * 2)"},
-	{"filter_100", "list.filter(x, x % 2 == 0)"},
+	{"size", "size(items)"},
+	{"map_100", "items.map(x, x * 2)"},
+	{"filter_100", "items.filter(x, x % 2 == 0)"},
 	{"string_int", "string(schema.spec.replicas)"},
 	{"format", "'%s-%d'.format([schema.spec.name, schema.spec.replicas])"},
 }
@@ -156,7 +156,7 @@ func main() {
 	env, err := cel.NewEnv(
 		cel.Variable("schema", cel.MapType(cel.StringType, cel.DynType)),
 		cel.Variable("db", cel.MapType(cel.StringType, cel.DynType)),
-		cel.Variable("list", cel.ListType(cel.IntType)),
+		cel.Variable("items", cel.ListType(cel.IntType)),
 		ext.Strings(),
 		ext.Lists(),
 		cel.OptionalTypes(),
@@ -171,7 +171,7 @@ func main() {
 	act, err := interpreter.NewActivation(map[string]any{
 		"schema": mustDecode(schemaJSON),
 		"db":     mustDecode(dbJSON),
-		"list":   list,
+		"items":  list,
 	})
 	if err != nil {
 		panic(err)
