@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -23,8 +22,6 @@ extern char** environ;
 
 namespace kro::testenv {
 namespace {
-
-namespace fs = std::filesystem;
 
 // Reads DIR/env ("KEY=VALUE" lines) into `key` lookups.
 std::string EnvValue(const std::string& env_text, std::string_view key) {
@@ -45,11 +42,6 @@ Result<std::string> ReadFile(const std::string& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
-}
-
-std::string TempRoot() {
-  const char* t = std::getenv("TMPDIR");
-  return (t != nullptr && *t != '\0') ? t : "/tmp";
 }
 
 }  // namespace
@@ -120,27 +112,31 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::Start(Options options) {
     }
   }
 
-  std::string root_template = TempRoot() + "/kro-testenv.XXXXXX";
-  if (mkdtemp(root_template.data()) == nullptr) {
-    return Internal("mkdtemp " + root_template + ": " + std::strerror(errno));
-  }
-
   std::unique_ptr<ControlPlane> cp(new ControlPlane());
   cp->options_ = options;
-  cp->root_dir_ = root_template;
-  cp->dir_ = root_template + "/cp";  // does not exist yet: `up` creates it, `down` removes it
   cp->bin_dir_ = bin;
 
-  std::vector<std::string> argv = {script, "up"};
+  // `up` without DIR creates a fresh directory under $TMPDIR (or /tmp), which `down` removes.
+  // --owner-pid: if this process dies without running the destructor (a crash, a ctest
+  // timeout), a watchdog stops the control plane and removes the directory within a second.
+  std::vector<std::string> argv = {script, "up", "--owner-pid", std::to_string(getpid())};
   if (options.full) argv.emplace_back("--full");
-  argv.push_back(cp->dir_);
   std::string output;
   int rc = RunCommand(argv, &output);
   if (rc != 0) {
-    // The destructor still runs `down` (harmless when nothing is left) and removes root_dir_.
+    // `up` has already stopped whatever it started.
     return Status(ErrorCode::kUnavailable,
                   "scripts/controlplane up failed (exit " + std::to_string(rc) + "): " + output);
   }
+  // The last line of the output is the admin kubeconfig path, DIR/kubeconfig.
+  while (!output.empty() && output.back() == '\n') output.pop_back();
+  std::string last = output.substr(output.rfind('\n') + 1);
+  const std::string suffix = "/kubeconfig";
+  if (last.size() <= suffix.size() ||
+      last.compare(last.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return Internal("unexpected output of scripts/controlplane up: " + output);
+  }
+  cp->dir_ = last.substr(0, last.size() - suffix.size());
 
   KRO_ASSIGN_OR_RETURN(std::string env, ReadFile(cp->dir_ + "/env"));
   cp->server_url_ = EnvValue(env, "KRO_CP_SERVER");
@@ -160,14 +156,12 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::Start(Options options) {
 }
 
 ControlPlane::~ControlPlane() {
-  if (root_dir_.empty()) return;
+  if (dir_.empty()) return;
   std::string output;
   if (RunCommand({SourceDir() + "/scripts/controlplane", "down", dir_}, &output) != 0) {
     std::fprintf(stderr, "kro::testenv: scripts/controlplane down %s failed: %s\n", dir_.c_str(),
                  output.c_str());
   }
-  std::error_code ec;
-  fs::remove_all(root_dir_, ec);
 }
 
 Result<std::string> ControlPlane::Kubectl(const std::vector<std::string>& args) const {

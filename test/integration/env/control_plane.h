@@ -1,9 +1,10 @@
 // kro::testenv::ControlPlane: a real local Kubernetes control plane for integration tests.
 //
 // Start() runs `scripts/controlplane up` (etcd + kube-apiserver on free 127.0.0.1 ports; with
-// Options::full also kube-controller-manager, kube-scheduler, kwok and one fake Node) into a
-// fresh temporary directory; the destructor runs `scripts/controlplane down`, which stops every
-// process and removes the directory. The binaries come from .cache/bin, built by scripts/setup.
+// Options::full also kube-controller-manager, kube-scheduler, kwok and one fake Node) in a
+// fresh temporary directory ($TMPDIR or /tmp); the destructor runs `scripts/controlplane down`, which stops every
+// process and removes the directory. Should the test process die without running the destructor,
+// a watchdog (`up --owner-pid`) does the same. The binaries come from .cache/bin (scripts/setup).
 //
 // One control plane per test binary is usually enough: register ControlPlaneEnvironment with
 // KRO_TESTENV_SHARED_CONTROL_PLANE() and derive test fixtures from ControlPlaneTest. Tests share
@@ -73,8 +74,7 @@ class ControlPlane {
   ControlPlane() = default;
 
   Options options_;
-  std::string root_dir_;  // the temporary directory Start() created
-  std::string dir_;       // root_dir_/cp, owned by scripts/controlplane
+  std::string dir_;  // created by `scripts/controlplane up`, removed by `down`
   std::string bin_dir_;
   std::string kubeconfig_path_;
   std::string user_kubeconfig_path_;
