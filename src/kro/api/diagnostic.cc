@@ -75,6 +75,9 @@ json::Position SourceInfo::FindInString(std::string_view path, size_t offset) co
 void Locate(Diagnostic& d, const SourceInfo& src) {
   if (d.line != 0 || d.path.empty()) return;
   json::Position p = src.Find(d.path);
+  // A block value (object/list) starts on a later line than its key: point at the key.
+  auto key = src.positions.find(d.path + "#key");
+  if (key != src.positions.end() && key->second.line != p.line) p = key->second;
   d.line = p.line;
   d.column = p.column;
 }

@@ -165,7 +165,8 @@ class Parser {
     bool has_tmpl = tmpl != nullptr && !tmpl->is_null();
     bool has_ext = ext != nullptr && !ext->is_null();
     if (has_tmpl == has_ext) {
-      Error(r.path, "exactly one of template or externalRef is required");
+      Error(r.path, has_tmpl ? "exactly one of template or externalRef is required, got both"
+                             : "exactly one of template or externalRef is required");
     }
     if (has_tmpl) {
       if (!tmpl->is_object()) {

@@ -5,6 +5,10 @@
 #include <cctype>
 #include <set>
 
+#ifdef KRO_HAVE_CEL_PARSER
+#include "kro/cel/parser/parser.h"
+#endif
+
 namespace kro::graph {
 
 namespace {
@@ -213,10 +217,100 @@ class Scanner {
 
 References ScanReferences(std::string_view expression) { return Scanner(expression).Run(); }
 
+#ifdef KRO_HAVE_CEL_PARSER
+
+namespace {
+
+// Free identifiers of a macro-expanded AST: comprehension variables are in scope only in the
+// loop condition, step and result.
+class AstWalker {
+ public:
+  explicit AstWalker(References* out) : out_(out) {}
+
+  void Walk(const cel::Expr* e) {
+    if (e == nullptr) return;
+    switch (e->kind) {
+      case cel::ExprKind::kConstant:
+        return;
+      case cel::ExprKind::kIdent:
+        if (std::find(scope_.begin(), scope_.end(), e->name) != scope_.end()) return;
+        if (In(kTypeNames, e->name)) return;
+        if (std::find(out_->identifiers.begin(), out_->identifiers.end(), e->name) ==
+            out_->identifiers.end()) {
+          out_->identifiers.push_back(e->name);
+        }
+        return;
+      case cel::ExprKind::kSelect:
+        Walk(e->operand.get());
+        return;
+      case cel::ExprKind::kCall:
+        if (e->operand == nullptr) {
+          if (e->name == "omit" && e->args.empty()) out_->uses_omit = true;
+          if (e->name.find('_') == std::string::npos && e->name.find('@') == std::string::npos &&
+              e->name.find('!') == std::string::npos &&
+              std::find(out_->functions.begin(), out_->functions.end(), e->name) ==
+                  out_->functions.end()) {
+            out_->functions.push_back(e->name);
+          }
+        } else if (!(e->operand->kind == cel::ExprKind::kIdent &&
+                     In(kFunctionNamespaces, e->operand->name) &&
+                     std::find(scope_.begin(), scope_.end(), e->operand->name) ==
+                         scope_.end())) {
+          Walk(e->operand.get());
+        }
+        for (const auto& a : e->args) Walk(a.get());
+        return;
+      case cel::ExprKind::kList:
+        for (const auto& a : e->args) Walk(a.get());
+        return;
+      case cel::ExprKind::kMap:
+      case cel::ExprKind::kStruct:
+        for (const auto& en : e->entries) {
+          Walk(en.key.get());
+          Walk(en.value.get());
+        }
+        return;
+      case cel::ExprKind::kComprehension: {
+        Walk(e->iter_range.get());
+        Walk(e->accu_init.get());
+        size_t mark = scope_.size();
+        scope_.push_back(e->iter_var);
+        if (!e->iter_var2.empty()) scope_.push_back(e->iter_var2);
+        scope_.push_back(e->accu_var);
+        Walk(e->loop_condition.get());
+        Walk(e->loop_step.get());
+        Walk(e->result.get());
+        scope_.resize(mark);
+        return;
+      }
+    }
+  }
+
+ private:
+  References* out_;
+  std::vector<std::string> scope_;
+};
+
+}  // namespace
+
+bool HaveCelParser() { return true; }
+
+Result<References> FindReferences(std::string_view expression) {
+  Result<cel::ParsedExpr> parsed = cel::Parse(expression);
+  if (!parsed.ok()) return parsed.status();
+  References out;
+  AstWalker(&out).Walk(parsed->expr.get());
+  return out;
+}
+
+#else
+
 bool HaveCelParser() { return false; }
 
 Result<References> FindReferences(std::string_view expression) {
   return ScanReferences(expression);
 }
+
+#endif  // KRO_HAVE_CEL_PARSER
 
 }  // namespace kro::graph

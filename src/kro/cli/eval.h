@@ -1,0 +1,33 @@
+// Offline evaluation of graph expressions for `kro render`.
+//
+// Uses the CEL evaluator when it is built in; otherwise a small evaluator for field paths
+// (`schema.spec.name`, `item.ports[0]`, `a.?b`). Expressions that read other resources' state
+// are reported as pending. Pure functions; thread-safe.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "kro/graph/graph.h"
+#include "kro/json/json.h"
+
+namespace kro::cli {
+
+struct Scope {
+  std::map<std::string, json::Value> vars;  // schema, iterators
+  std::set<std::string> resources;          // resource ids (their state is unknown offline)
+};
+
+struct EvalOutcome {
+  enum State { kValue, kPending, kUnsupported, kError } state = kValue;
+  json::Value value;  // kValue
+  std::string text;   // otherwise: "<pending: db.status.endpoint>" / reason
+};
+
+EvalOutcome Evaluate(const graph::Expression& e, const Scope& scope);
+
+// Evaluates one CEL expression text (no `${}`).
+EvalOutcome EvaluateCel(const std::string& cel, const Scope& scope);
+
+}  // namespace kro::cli
