@@ -1,0 +1,115 @@
+#include "kro/controller/child_watches.h"
+
+#include <utility>
+
+#include "kro/api/labels.h"
+
+namespace kro::controller {
+
+namespace {
+
+std::string Label(const json::Value& obj, std::string_view key) {
+  const json::Value* md = obj.is_object() ? obj.as_object().if_contains("metadata") : nullptr;
+  const json::Value* labels =
+      md != nullptr && md->is_object() ? md->as_object().if_contains("labels") : nullptr;
+  const json::Value* v =
+      labels != nullptr && labels->is_object() ? labels->as_object().if_contains(key) : nullptr;
+  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+}  // namespace
+
+ChildWatches::ChildWatches(kube::Client& client, Callback on_change)
+    : client_(client), on_change_(std::move(on_change)) {}
+
+ChildWatches::~ChildWatches() { Stop(); }
+
+Result<std::shared_ptr<kube::Informer>> ChildWatches::Ensure(const kube::Gvr& gvr,
+                                                             std::chrono::milliseconds timeout) {
+  std::shared_ptr<kube::Informer> inf;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = informers_.find(gvr);
+    if (it != informers_.end()) {
+      inf = it->second;
+    } else {
+      kube::InformerOptions opts;
+      opts.label_selector =
+          std::string(api::kManagedByLabelKey) + "=" + std::string(api::kManagedByKroValue);
+      inf = std::make_shared<kube::Informer>(client_, gvr, opts);
+      auto notify = [cb = on_change_](const kube::ObjectPtr& obj) {
+        if (obj == nullptr) {
+          return;
+        }
+        InstanceRef ref{Label(*obj, api::kInstanceGroupLabel),
+                        Label(*obj, api::kInstanceVersionLabel),
+                        Label(*obj, api::kInstanceKindLabel),
+                        Label(*obj, api::kInstanceNamespaceLabel),
+                        Label(*obj, api::kInstanceLabel)};
+        if (!ref.kind.empty() && !ref.name.empty()) {
+          cb(ref);
+        }
+      };
+      kube::EventHandler h;
+      h.on_add = notify;
+      h.on_update = [notify](const kube::ObjectPtr&, const kube::ObjectPtr& n) { notify(n); };
+      h.on_delete = notify;
+      inf->AddEventHandler(std::move(h));
+      inf->Start();
+      informers_[gvr] = inf;
+    }
+  }
+  if (!inf->WaitForSync(timeout)) {
+    return Unavailable("informer for " + gvr.ToString() + " did not sync");
+  }
+  return inf;
+}
+
+kube::ObjectPtr ChildWatches::Get(const kube::Gvr& gvr, std::string_view ns,
+                                  std::string_view name) const {
+  std::shared_ptr<kube::Informer> inf;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = informers_.find(gvr);
+    if (it == informers_.end()) {
+      return nullptr;
+    }
+    inf = it->second;
+  }
+  return inf->store().Get(ns, name);
+}
+
+std::vector<ChildObject> ChildWatches::ChildrenOf(std::string_view instance_uid) const {
+  std::vector<std::pair<kube::Gvr, std::shared_ptr<kube::Informer>>> all;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    all.assign(informers_.begin(), informers_.end());
+  }
+  std::vector<ChildObject> out;
+  for (const auto& [gvr, inf] : all) {
+    for (const kube::ObjectPtr& o : inf->store().List()) {
+      if (Label(*o, api::kInstanceIdLabel) == instance_uid) {
+        out.push_back(ChildObject{gvr, o});
+      }
+    }
+  }
+  return out;
+}
+
+size_t ChildWatches::size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return informers_.size();
+}
+
+void ChildWatches::Stop() {
+  std::map<kube::Gvr, std::shared_ptr<kube::Informer>> all;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    all = informers_;
+  }
+  for (auto& [gvr, inf] : all) {
+    inf->Stop();
+  }
+}
+
+}  // namespace kro::controller

@@ -1,0 +1,31 @@
+#include "kro/controller/schema_resolver.h"
+
+namespace kro::controller {
+
+Result<graph::ResolvedSchema> ClusterSchemaResolver::Resolve(const graph::Gvk& gvk) const {
+  kube::Gvk kg{gvk.group, gvk.version, gvk.kind};
+  Result<kube::RestMapping> mapping = mapper_->Map(kg);
+  if (mapping.ok()) {
+    Result<json::Value> schema = openapi_->SchemaFor(kg);
+    if (!schema.ok() && schema.status().code() == ErrorCode::kNotFound) {
+      openapi_->Invalidate();
+      schema = openapi_->SchemaFor(kg);
+    }
+    if (schema.ok()) {
+      auto doc = std::make_shared<const json::Value>(std::move(*schema));
+      graph::ResolvedSchema out;
+      out.schema = graph::SchemaView(doc, doc.get());
+      out.namespaced = mapping->namespaced;
+      return out;
+    }
+  }
+  if (fallback_ != nullptr) {
+    return fallback_->Resolve(gvk);
+  }
+  if (!mapping.ok()) {
+    return mapping.status();
+  }
+  return NotFound("schema not found for " + gvk.ToString());
+}
+
+}  // namespace kro::controller
