@@ -248,7 +248,8 @@ const Case kCases[] = {
        std::vector<ExprPtr> args = Args(b.Lit(true), b.Int(1), b.Int(2));
        return b.Call(op::kConditional, std::move(args));
      }, "int", ""},
-    {"and_not_bool", [](B& b) { return b.Bin(op::kLogicalAnd, b.Lit(true), b.Lit(int64_t{1}, 5)); }, "",
+    {"and_not_bool",
+     [](B& b) { return b.Bin(op::kLogicalAnd, b.Lit(true), b.Lit(int64_t{1}, 5)); }, "",
      "expected type 'bool' but found 'int'"},
     {"type_ident", [](B& b) { return b.Id("int"); }, "type(int)", ""},
     {"type_of", [](B& b) { return b.Un("type", b.Id("x")); }, "type(int)", ""},

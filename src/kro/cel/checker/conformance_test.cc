@@ -37,7 +37,8 @@ TEST(ConformanceCheckTest, DeclaredFunctions) {
   const char* env = R"json([{"function": {"name": "fn", "overloads": [
       {"id": "fn_T", "member": false, "params": ["list(T)"], "result": "T",
        "type_params": ["T"]},
-      {"id": "string_fn_int", "member": true, "params": ["string", "int"], "result": "bool"}]}}])json";
+      {"id": "string_fn_int", "member": true, "params": ["string", "int"],
+       "result": "bool"}]}}])json";
   EXPECT_EQ(FormatType(*CheckText("fn(['a'])", env)), "string");
   EXPECT_EQ(FormatType(*CheckText("'a'.fn(1)", env)), "bool");
   auto bad = CheckText("fn(1)", env);

@@ -1,9 +1,10 @@
 // Declaration tables of the cel-go extension libraries kro enables (ext.Strings, ext.Lists,
 // ext.Encoders, ext.TwoVarComprehensions, all at their latest version) plus ext.Math (used only by
 // the conformance environment). Overload ids are cel-go's; one row per overload:
-// (math.greatest/math.least repeat math.@max/@min's rows: kro-cpp's parser does not expand
-// those macros, so the calls are checked directly; 3+ arguments are handled by the checker.)
 // {function, overload id, member?, params, result}.
+//
+// math.greatest/math.least repeat math.@max/@min's rows: kro-cpp's parser does not expand those
+// macros, so the calls are checked directly (3+ arguments are handled by the checker).
 //
 // `@sortByAssociatedKeys` (the expansion of sortBy) is declared both receiver-style, as in cel-go,
 // and as a global function with the same ids, so either parser output checks.

@@ -67,8 +67,8 @@ class Type {
   static Type Wrapper(Type primitive);
 
   TypeKind kind() const;
-  // cel-go's TypeName(): "int", "list", "map", "type", "optional_type", "google.protobuf.Timestamp",
-  // the struct/opaque name or the type parameter name.
+  // cel-go's TypeName(): "int", "list", "map", "type", "optional_type",
+  // "google.protobuf.Timestamp", the struct/opaque name or the type parameter name.
   const std::string& name() const;
   const std::vector<Type>& params() const;
 
