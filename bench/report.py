@@ -42,7 +42,8 @@ def load(path):
         scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}[unit]
         counters = {k: v for k, v in b.items()
                     if k not in STANDARD_KEYS and isinstance(v, (int, float))}
-        out[name] = {"time": b["real_time"] * scale, "counters": counters, "error": None}
+        out[name] = {"time": b["real_time"] * scale, "cpu": b.get("cpu_time", 0) * scale or None,
+                     "counters": counters, "error": None}
     return out
 
 
@@ -74,7 +75,10 @@ def main():
     results = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "bench/results")
     lines = ["# Benchmark summary", "",
              "Medians of the repetitions in one run on this machine. Ratio = reference time / "
-             "our time (2.0 means we are twice as fast).", ""]
+             "our time (2.0 means we are twice as fast). 'ours'/'reference' are wall-clock times; "
+             "the CPU columns are CPU time per iteration (ours: the benchmark thread, which does "
+             "all the work; reference: the whole Go process, garbage collector included). On a "
+             "shared, oversubscribed machine the CPU columns are the steadier comparison.", ""]
     for ours_path in sorted(results.glob("*.json")):
         if ours_path.name.endswith((".reference.json", ".metrics.json")):
             continue
@@ -84,15 +88,21 @@ def main():
         except (ValueError, KeyError):
             continue
         ref_path = results / f"{name}.reference.json"
-        ref = medians(ref_path) if ref_path.exists() else {}
+        ref = load(ref_path) if ref_path.exists() else {}
         has_counters = any(v["counters"] for v in ours.values())
-        header = "| benchmark | ours | reference | ratio |" + (" counters (ours) |" if has_counters else "")
-        lines += [f"## {name}", "", header, "|---|---|---|---|" + ("---|" if has_counters else "")]
+        header = ("| benchmark | ours | reference | ratio | ours CPU | reference CPU | CPU ratio |"
+                  + (" counters (ours) |" if has_counters else ""))
+        lines += [f"## {name}", "", header,
+                  "|---|---|---|---|---|---|---|" + ("---|" if has_counters else "")]
         for bench, v in ours.items():
-            t, r = v["time"], ref.get(bench)
+            rv = ref.get(bench, {})
+            t, r = v["time"], rv.get("time")
+            c, rc = v.get("cpu"), rv.get("cpu")
             ratio = f"{r / t:.2f}x" if r and t else "-"
+            cratio = f"{rc / c:.2f}x" if rc and c else "-"
             ours_s = fmt_ns(t) if v["error"] is None else f"error: {v['error'][:80]}"
-            row = f"| {bench} | {ours_s} | {fmt_ns(r)} | {ratio} |"
+            row = (f"| {bench} | {ours_s} | {fmt_ns(r)} | {ratio} | {fmt_ns(c)} | {fmt_ns(rc)} | "
+                   f"{cratio} |")
             if has_counters:
                 row += " " + ", ".join(f"{k}={fmt_count(c)}" for k, c in v["counters"].items()) + " |"
             lines.append(row)

@@ -5,8 +5,8 @@
 //   create_par      N ConfigMaps created by T threads (N/T each)            -> objects/s
 //   watch latency   an Informer runs on a namespace while N ConfigMaps are created one after
 //                   another; latency = time the informer's add handler sees the object minus
-//                   the time Create() returned (clamped at 0; the event may beat the response)
-//                                                                           -> p50, p99 (ms)
+//                   the time Create() returned (clamped at 0: the event often beats the
+//                   response), and minus the time Create() was called   -> p50, p99 (ms)
 //   cache bytes     heap bytes in use (glibc mallinfo2().uordblks + hblkhd) after a fresh
 //                   Informer has synced N ConfigMaps, minus the same before it was created,
 //                   divided by N                                            -> bytes/object
@@ -35,6 +35,7 @@
 
 #include "kro/json/json.h"
 #include "kro/kube/client.h"
+#include "kro/kube/curl_transport.h"
 #include "kro/kube/informer.h"
 #include "kro/kube/rest_config.h"
 
@@ -112,8 +113,13 @@ double Percentile(std::vector<double> v, double p) {
 }
 
 struct Latency {
+  // From the Create() response to the informer's add handler (clamped at 0).
   double p50_ms = 0;
   double p99_ms = 0;
+  // From the Create() call (request issued) to the informer's add handler.
+  double req_p50_ms = 0;
+  double req_p99_ms = 0;
+  double before_response = 0;  // fraction of events delivered before Create() returned
 };
 
 Latency WatchLatency(kube::Client& c, const std::string& ns, int n) {
@@ -133,9 +139,11 @@ Latency WatchLatency(kube::Client& c, const std::string& ns, int n) {
   informer.AddEventHandler(std::move(handler));
   informer.Start();
   if (!informer.WaitForSync(std::chrono::seconds(30))) Die("informer sync", Status::Ok());
-  std::vector<Clock::time_point> returned(n);
+  std::vector<Clock::time_point> issued(n), returned(n);
   for (int i = 0; i < n; ++i) {
-    auto r = c.Create(kConfigMaps, ns, ConfigMap(ns, i));
+    json::Value obj = ConfigMap(ns, i);
+    issued[i] = Clock::now();
+    auto r = c.Create(kConfigMaps, ns, obj);
     returned[i] = Clock::now();
     if (!r.ok()) Die("create", r.status());
   }
@@ -147,14 +155,18 @@ Latency WatchLatency(kube::Client& c, const std::string& ns, int n) {
     }
   }
   informer.Stop();
-  std::vector<double> ms;
+  std::vector<double> ms, req_ms;
+  int early = 0;
   for (int i = 0; i < n; ++i) {
     auto it = seen.find("cm-" + std::to_string(i));
     if (it == seen.end()) continue;
     double d = std::chrono::duration<double, std::milli>(it->second - returned[i]).count();
+    if (d < 0) ++early;
     ms.push_back(std::max(0.0, d));
+    req_ms.push_back(std::chrono::duration<double, std::milli>(it->second - issued[i]).count());
   }
-  return {Percentile(ms, 0.50), Percentile(ms, 0.99)};
+  return {Percentile(ms, 0.50), Percentile(ms, 0.99), Percentile(req_ms, 0.50),
+          Percentile(req_ms, 0.99), ms.empty() ? 0.0 : static_cast<double>(early) / ms.size()};
 }
 
 int64_t HeapInUse() {
@@ -211,10 +223,17 @@ int Main(int argc, char** argv) {
   const std::string watch_ns = prefix + "-watch";
   for (const auto& ns : {seq_ns, par_ns, watch_ns}) CreateNamespace(c, ns);
 
+  auto* curl = dynamic_cast<kube::CurlTransport*>(&c.transport());
+  auto connections = [&] { return curl != nullptr ? curl->connections_opened() : -1L; };
+  long conn0 = connections();
   double seq = CreateSequential(c, seq_ns, count);
-  std::fprintf(stderr, "ours: sequential creates %.1f/s\n", seq);
+  long conn_seq = connections() - conn0;
+  std::fprintf(stderr, "ours: sequential creates %.1f/s (%ld connections opened)\n", seq, conn_seq);
+  conn0 = connections();
   double par = CreateParallel(c, par_ns, count, threads);
-  std::fprintf(stderr, "ours: %d-thread creates %.1f/s\n", threads, par);
+  long conn_par = connections() - conn0;
+  std::fprintf(stderr, "ours: %d-thread creates %.1f/s (%ld connections opened)\n", threads, par,
+               conn_par);
   Latency lat = WatchLatency(c, watch_ns, count);
   std::fprintf(stderr, "ours: watch latency p50 %.2f ms p99 %.2f ms\n", lat.p50_ms, lat.p99_ms);
   size_t cached = 0;
@@ -224,9 +243,14 @@ int Main(int argc, char** argv) {
   json::Object out{{"create_seq_per_s", seq},
                    {"create_par_per_s", par},
                    {"threads", threads},
+                   {"connections_seq", conn_seq},
+                   {"connections_par", conn_par},
                    {"count", count},
                    {"watch_p50_ms", lat.p50_ms},
                    {"watch_p99_ms", lat.p99_ms},
+                   {"watch_req_p50_ms", lat.req_p50_ms},
+                   {"watch_req_p99_ms", lat.req_p99_ms},
+                   {"watch_before_response", lat.before_response},
                    {"cache_bytes_per_object", bytes},
                    {"cache_objects", cached}};
   std::printf("%s\n", json::Serialize(out).c_str());

@@ -116,7 +116,11 @@ func percentile(v []float64, p float64) float64 {
 	return s[idx]
 }
 
-func watchLatency(c dynamic.Interface, ns string, n int) (float64, float64) {
+type latency struct {
+	p50, p99, reqP50, reqP99, beforeResponse float64
+}
+
+func watchLatency(c dynamic.Interface, ns string, n int) latency {
 	var mu sync.Mutex
 	seen := map[string]time.Time{}
 	done := make(chan struct{})
@@ -139,10 +143,13 @@ func watchLatency(c dynamic.Interface, ns string, n int) (float64, float64) {
 	if !cache.WaitForCacheSync(stop, inf.HasSynced) {
 		die("sync", fmt.Errorf("timeout"))
 	}
+	issued := make([]time.Time, n)
 	returned := make([]time.Time, n)
 	ctx := context.Background()
 	for i := 0; i < n; i++ {
-		_, err := c.Resource(configMaps).Namespace(ns).Create(ctx, configMap(ns, i), metav1.CreateOptions{})
+		obj := configMap(ns, i)
+		issued[i] = time.Now()
+		_, err := c.Resource(configMaps).Namespace(ns).Create(ctx, obj, metav1.CreateOptions{})
 		returned[i] = time.Now()
 		if err != nil {
 			die("create", err)
@@ -157,7 +164,8 @@ func watchLatency(c dynamic.Interface, ns string, n int) (float64, float64) {
 	factory.Shutdown()
 	mu.Lock()
 	defer mu.Unlock()
-	var ms []float64
+	var ms, reqMs []float64
+	early := 0
 	for i := 0; i < n; i++ {
 		t, ok := seen["cm-"+strconv.Itoa(i)]
 		if !ok {
@@ -166,10 +174,17 @@ func watchLatency(c dynamic.Interface, ns string, n int) (float64, float64) {
 		d := float64(t.Sub(returned[i])) / 1e6
 		if d < 0 {
 			d = 0
+			early++
 		}
 		ms = append(ms, d)
+		reqMs = append(reqMs, float64(t.Sub(issued[i]))/1e6)
 	}
-	return percentile(ms, 0.50), percentile(ms, 0.99)
+	frac := 0.0
+	if len(ms) > 0 {
+		frac = float64(early) / float64(len(ms))
+	}
+	return latency{percentile(ms, 0.50), percentile(ms, 0.99), percentile(reqMs, 0.50),
+		percentile(reqMs, 0.99), frac}
 }
 
 func heapInUse() uint64 {
@@ -231,8 +246,8 @@ func main() {
 	fmt.Fprintf(os.Stderr, "reference: sequential creates %.1f/s\n", seq)
 	par := createParallel(c, parNs, *count, *threads)
 	fmt.Fprintf(os.Stderr, "reference: %d-goroutine creates %.1f/s\n", *threads, par)
-	p50, p99 := watchLatency(c, watchNs, *count)
-	fmt.Fprintf(os.Stderr, "reference: watch latency p50 %.2f ms p99 %.2f ms\n", p50, p99)
+	lat := watchLatency(c, watchNs, *count)
+	fmt.Fprintf(os.Stderr, "reference: watch latency p50 %.2f ms p99 %.2f ms\n", lat.p50, lat.p99)
 	bytes, cached := cacheBytesPerObject(c, seqNs, *count, false)
 	fmt.Fprintf(os.Stderr, "reference: cache %.0f bytes/object (%d objects)\n", bytes, cached)
 	bytesStripped, _ := cacheBytesPerObject(c, seqNs, *count, true)
@@ -242,8 +257,11 @@ func main() {
 		"create_par_per_s":                par,
 		"threads":                         *threads,
 		"count":                           *count,
-		"watch_p50_ms":                    p50,
-		"watch_p99_ms":                    p99,
+		"watch_p50_ms":                    lat.p50,
+		"watch_p99_ms":                    lat.p99,
+		"watch_req_p50_ms":                lat.reqP50,
+		"watch_req_p99_ms":                lat.reqP99,
+		"watch_before_response":           lat.beforeResponse,
 		"cache_bytes_per_object":          bytes,
 		"cache_bytes_per_object_stripped": bytesStripped,
 		"cache_objects":                   cached,
