@@ -1,12 +1,26 @@
 #include "kro/cel/checker/decls.h"
 
 #include <algorithm>
-#include <functional>
-#include <set>
 
 namespace kro::cel {
 
+namespace internal {
+
+struct ParsedRow {
+  std::string function;
+  OverloadDecl overload;
+};
+
+struct ParsedTable {
+  Status status;
+  std::vector<ParsedRow> rows;
+};
+
+}  // namespace internal
+
 namespace {
+
+using internal::ParsedTable;
 
 void CollectTypeParams(const Type& t, std::vector<std::string>& out) {
   if (t.kind() == TypeKind::kTypeParam) {
@@ -25,6 +39,28 @@ const std::vector<std::string>& TableTypeParams() {
   static const auto* const kParams =
       new std::vector<std::string>{"A", "B", "K", "V", "T", "U"};
   return *kParams;
+}
+
+ParsedTable ParseTable(std::span<const OverloadSpec> table) {
+  ParsedTable out;
+  for (const auto& row : table) {
+    auto params = ParseTypeList(row.params, TableTypeParams());
+    auto result = ParseType(row.result, TableTypeParams());
+    if (!params.ok() || !result.ok()) {
+      out.status = params.ok() ? result.status() : params.status();
+      return out;
+    }
+    out.rows.push_back({row.function, OverloadDecl{row.id, row.member, std::move(*params),
+                                                   std::move(*result)}});
+  }
+  return out;
+}
+
+// Each library table is parsed once per process; the result is immutable afterwards.
+template <std::span<const OverloadSpec> (*kTable)()>
+const ParsedTable& Parsed() {
+  static const ParsedTable* const kParsed = new ParsedTable(ParseTable(kTable()));
+  return *kParsed;
 }
 
 }  // namespace
@@ -101,6 +137,14 @@ Status CheckerEnv::AddOverloads(std::span<const OverloadSpec> table) {
   return Status::Ok();
 }
 
+Status CheckerEnv::AddParsed(const internal::ParsedTable& table) {
+  KRO_RETURN_IF_ERROR(table.status);
+  for (const auto& row : table.rows) {
+    KRO_RETURN_IF_ERROR(AddFunction(FunctionDecl{row.function, {row.overload}}));
+  }
+  return Status::Ok();
+}
+
 Status CheckerEnv::AddLibrary(Library library) {
   if (std::find(libraries_.begin(), libraries_.end(), library) != libraries_.end()) {
     return Status::Ok();
@@ -126,52 +170,52 @@ Status CheckerEnv::AddLibrary(Library library) {
       for (const auto& [name, type] : kTypeIdents) {
         KRO_RETURN_IF_ERROR(AddVariable({name, Type::TypeOf(type)}));
       }
-      return AddOverloads(internal::StandardOverloads());
+      return AddParsed(Parsed<internal::StandardOverloads>());
     }
     case Library::kCrossTypeNumericComparisons:
-      return AddOverloads(internal::CrossTypeNumericOverloads());
+      return AddParsed(Parsed<internal::CrossTypeNumericOverloads>());
     case Library::kOptional:
       KRO_RETURN_IF_ERROR(
           AddVariable({"optional_type", Type::TypeOf(Type::Optional(Type::Dyn()))}));
-      return AddOverloads(internal::OptionalOverloads());
+      return AddParsed(Parsed<internal::OptionalOverloads>());
     case Library::kStrings:
-      return AddOverloads(internal::StringsOverloads());
+      return AddParsed(Parsed<internal::StringsOverloads>());
     case Library::kLists:
-      return AddOverloads(internal::ListsOverloads());
+      return AddParsed(Parsed<internal::ListsOverloads>());
     case Library::kEncoders:
-      return AddOverloads(internal::EncodersOverloads());
+      return AddParsed(Parsed<internal::EncodersOverloads>());
     case Library::kMath:
-      return AddOverloads(internal::MathOverloads());
+      return AddParsed(Parsed<internal::MathOverloads>());
     case Library::kTwoVarComprehensions:
-      return AddOverloads(internal::TwoVarComprehensionOverloads());
+      return AddParsed(Parsed<internal::TwoVarComprehensionOverloads>());
     case Library::kK8sLists:
-      return AddOverloads(internal::K8sListsOverloads());
+      return AddParsed(Parsed<internal::K8sListsOverloads>());
     case Library::kK8sUrls:
-      return AddOverloads(internal::K8sUrlsOverloads());
+      return AddParsed(Parsed<internal::K8sUrlsOverloads>());
     case Library::kK8sRegex:
-      return AddOverloads(internal::K8sRegexOverloads());
+      return AddParsed(Parsed<internal::K8sRegexOverloads>());
     case Library::kK8sQuantity:
-      return AddOverloads(internal::K8sQuantityOverloads());
+      return AddParsed(Parsed<internal::K8sQuantityOverloads>());
     case Library::kK8sIp:
-      return AddOverloads(internal::K8sIpOverloads());
+      return AddParsed(Parsed<internal::K8sIpOverloads>());
     case Library::kK8sCidr:
-      return AddOverloads(internal::K8sCidrOverloads());
+      return AddParsed(Parsed<internal::K8sCidrOverloads>());
     case Library::kK8sSemver:
-      return AddOverloads(internal::K8sSemverOverloads());
+      return AddParsed(Parsed<internal::K8sSemverOverloads>());
     case Library::kKroHash:
-      return AddOverloads(internal::KroHashOverloads());
+      return AddParsed(Parsed<internal::KroHashOverloads>());
     case Library::kKroJson:
-      return AddOverloads(internal::KroJsonOverloads());
+      return AddParsed(Parsed<internal::KroJsonOverloads>());
     case Library::kKroRandom:
-      return AddOverloads(internal::KroRandomOverloads());
+      return AddParsed(Parsed<internal::KroRandomOverloads>());
     case Library::kKroMaps:
-      return AddOverloads(internal::KroMapsOverloads());
+      return AddParsed(Parsed<internal::KroMapsOverloads>());
     case Library::kKroDeepMerge:
-      return AddOverloads(internal::KroDeepMergeOverloads());
+      return AddParsed(Parsed<internal::KroDeepMergeOverloads>());
     case Library::kKroLists:
-      return AddOverloads(internal::KroListsOverloads());
+      return AddParsed(Parsed<internal::KroListsOverloads>());
     case Library::kKroOmit:
-      return AddOverloads(internal::KroOmitOverloads());
+      return AddParsed(Parsed<internal::KroOmitOverloads>());
     case Library::kKroRuntime: {
       auto provider = std::make_shared<MapTypeProvider>();
       provider->AddStruct("kro.run.Runtime", {});
@@ -181,7 +225,7 @@ Status CheckerEnv::AddLibrary(Library library) {
                                                 {"message", Type::String()}});
       AddProvider(std::move(provider));
       KRO_RETURN_IF_ERROR(AddVariable({"runtime", Type::Struct("kro.run.Runtime")}));
-      return AddOverloads(internal::KroRuntimeOverloads());
+      return AddParsed(Parsed<internal::KroRuntimeOverloads>());
     }
   }
   return Internal("unknown CEL library");

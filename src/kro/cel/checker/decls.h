@@ -19,6 +19,10 @@
 
 namespace kro::cel {
 
+namespace internal {
+struct ParsedTable;  // a library table with its types parsed (decls.cc)
+}  // namespace internal
+
 struct VariableDecl {
   std::string name;  // may be qualified: "a.b.c"
   Type type;
@@ -106,6 +110,8 @@ class CheckerEnv {
   std::vector<std::string> CandidateNames(std::string_view name) const;
 
  private:
+  Status AddParsed(const internal::ParsedTable& table);
+
   std::string container_;
   std::map<std::string, VariableDecl, std::less<>> variables_;
   std::map<std::string, FunctionDecl, std::less<>> functions_;
