@@ -7,6 +7,7 @@
 
 #include "kro/api/labels.h"
 #include "kro/graph/dag.h"
+#include "kro/graph/internal/typecheck.h"
 #include "kro/graph/references.h"
 #include "kro/graph/template.h"
 
@@ -114,6 +115,14 @@ class Builder {
     for (Node& n : graph_->nodes) ValidateConditions(n);
     // 5. Instance status.
     BuildStatus();
+    // 6. Types: instance schema, every expression against its target, status schema, CRD.
+    //    Only when the references are sound, so undeclared names are not reported twice.
+    bool references_ok = std::none_of(diags_.begin(), diags_.end(), [](const api::Diagnostic& d) {
+      return d.severity == api::Severity::kError &&
+             (d.cls == api::DiagnosticClass::kReference || d.cls == api::DiagnosticClass::kCycle ||
+              d.cls == api::DiagnosticClass::kNaming);
+    });
+    internal::TypeCheck(rgd_, references_ok, *graph_, &diags_);
 
     BuildResult out;
     for (api::Diagnostic& d : diags_) {
@@ -315,6 +324,7 @@ class Builder {
           schema = rs->schema;
           n.namespaced = rs->namespaced;
           n.has_schema = schema.valid();
+          n.schema = schema;
         } else if (rs.status().code() == ErrorCode::kNotFound && opts_.allow_unknown_kinds) {
           Report(api::DiagnosticClass::kOther, base + ".kind",
                  "no schema for " + n.gvk.ToString() + " (resource " + Quote(r.id) +

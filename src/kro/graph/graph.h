@@ -67,6 +67,7 @@ struct Node {
   Gvk gvk;
   bool namespaced = true;
   bool has_schema = false;  // false: the kind's schema was not found; not type-checked
+  SchemaView schema;        // the kind's schema (valid iff has_schema)
   json::Value template_;     // for external refs: the synthesized {apiVersion, kind, metadata}
   std::vector<Expression> variables;  // expressions inside template_, document order
   std::vector<Expression> include_when;

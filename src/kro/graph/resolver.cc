@@ -130,6 +130,41 @@ std::vector<std::string> SchemaView::CompositeTypes() const {
   return out;
 }
 
+json::Value SchemaView::Inline(int max_depth) const {
+  if (node_ == nullptr || !node_->is_object()) {
+    json::Object any;
+    any["x-kubernetes-preserve-unknown-fields"] = true;
+    return any;
+  }
+  if (max_depth <= 0) {
+    json::Object any;
+    any["type"] = "object";
+    any["x-kubernetes-preserve-unknown-fields"] = true;
+    return any;
+  }
+  json::Object out;
+  for (const auto& kv : node_->as_object()) {
+    std::string_view k = kv.key();
+    if (k == "$ref" || k == "allOf" || k == "description" || k == "default") continue;
+    if (k == "properties" && kv.value().is_object()) {
+      json::Object props;
+      for (const auto& p : kv.value().as_object()) {
+        props[p.key()] = Wrap(&p.value()).Inline(max_depth - 1);
+      }
+      out["properties"] = std::move(props);
+    } else if ((k == "items" || k == "additionalProperties") && kv.value().is_object()) {
+      out[k] = Wrap(&kv.value()).Inline(max_depth - 1);
+    } else if ((k == "oneOf" || k == "anyOf") && kv.value().is_array()) {
+      json::Array arr;
+      for (const json::Value& e : kv.value().as_array()) arr.push_back(Wrap(&e).Inline(max_depth - 1));
+      out[k] = std::move(arr);
+    } else {
+      out[k] = kv.value();
+    }
+  }
+  return out;
+}
+
 OfflineResolver::OfflineResolver(std::string openapi_dir) : dir_(std::move(openapi_dir)) {}
 
 Status OfflineResolver::AddCrd(const json::Value& crd) {

@@ -54,6 +54,9 @@ class SchemaView {
   SchemaView Items() const;
   // Types allowed by oneOf/anyOf members (Quantity-style string|number), empty if none.
   std::vector<std::string> CompositeTypes() const;
+  // A self-contained copy of this schema ($refs inlined). Deeper than `max_depth` levels (for
+  // recursive schemas) a subtree becomes {x-kubernetes-preserve-unknown-fields: true}.
+  json::Value Inline(int max_depth = 24) const;
 
  private:
   SchemaView Wrap(const json::Value* n) const;
