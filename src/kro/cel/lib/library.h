@@ -18,6 +18,8 @@ void AddOptionalLibrary(Registry& r);
 void AddStringsLibrary(Registry& r);
 // cel-go ext.Lists and @sortByAssociatedKeys.
 void AddListsLibrary(Registry& r);
+// cel.@mapInsert (two-variable comprehension helpers).
+void AddComprehensionHelpers(Registry& r);
 // base64.encode / base64.decode.
 void AddEncodersLibrary(Registry& r);
 // cel-go ext.Math (used by conformance tests).

@@ -279,6 +279,40 @@ void AddListsLibrary(Registry& r) {
   });
 }
 
+// cel.@mapInsert: the accumulator step of transformMap / transformMapEntry.
+Value MapInsert(const Value& m, const Value& k, const Value& v) {
+  if (m.map_find(k).has_value()) {
+    return Err("insert failed: key " + k.DebugString() + " already exists");
+  }
+  if (!IsValidMapKey(k)) return Err("unsupported map key type: " + std::string(k.TypeName()));
+  std::vector<std::pair<Value, Value>> entries;
+  entries.reserve(m.map_size() + 1);
+  m.map_for_each([&](const Value& mk, const Value& mv) {
+    entries.emplace_back(mk, mv);
+    return true;
+  });
+  entries.emplace_back(k, v);
+  return Value::Map(std::move(entries));
+}
+
+void AddComprehensionHelpers(Registry& r) {
+  r.AddGlobal("cel.@mapInsert", {P(K::kMap), Any(), Any()},
+              KRO_CEL_FN { return MapInsert(a[0], a[1], a[2]); });
+  r.AddGlobal("cel.@mapInsert", {P(K::kMap), P(K::kMap)}, KRO_CEL_FN {
+    Value out = a[0];
+    Value err;
+    a[1].map_for_each([&](const Value& k, const Value& v) {
+      out = MapInsert(out, k, v);
+      if (out.is_error()) {
+        err = out;
+        return false;
+      }
+      return true;
+    });
+    return err.is_error() ? err : out;
+  });
+}
+
 void AddEncodersLibrary(Registry& r) {
   r.AddGlobal("base64.encode", {P(K::kBytes)},
               KRO_CEL_FN { return Value::String(Base64Encode(a[0].str())); });
@@ -296,6 +330,7 @@ std::shared_ptr<const Registry> DefaultRegistry() {
     AddOptionalLibrary(*r);
     AddStringsLibrary(*r);
     AddListsLibrary(*r);
+    AddComprehensionHelpers(*r);
     AddEncodersLibrary(*r);
     AddMathLibrary(*r);
     AddKubernetesLibraries(*r);
