@@ -11,6 +11,8 @@
 #include "kro/graph/builder.h"
 #include "kro/runtime/apply_diff.h"
 #include "kro/runtime/conditions.h"
+#include "kro/schema/crd.h"
+#include "kro/schema/simpleschema/transform.h"
 
 namespace kro::controller {
 
@@ -99,6 +101,26 @@ runtime::ConditionSet RgdConditions(const json::Value& rgd) {
        std::string(api::kRgdConditionKindReady), std::string(api::kRgdConditionControllerReady)},
       runtime::ConditionsOf(rgd), Int(rgd, "metadata.generation"),
       Str(rgd, "metadata.creationTimestamp"), NowRfc3339());
+}
+
+// The instance CRD when the graph builder did not synthesize one: the spec schema from
+// SimpleSchema and a status that accepts any projected field (kro's state and conditions are
+// added by SynthesizeCrd).
+Result<json::Value> FallbackCrd(const json::Value& rgd) {
+  const json::Value* schema = json::Find(rgd, "spec.schema");
+  if (schema == nullptr || !schema->is_object()) {
+    return InvalidArgument("spec.schema is missing");
+  }
+  KRO_ASSIGN_OR_RETURN(schema::CrdOptions opts, schema::CrdOptionsFromRgdSchema(*schema));
+  const json::Value* spec = schema->as_object().if_contains("spec");
+  const json::Value* types = schema->as_object().if_contains("types");
+  KRO_ASSIGN_OR_RETURN(json::Value spec_schema,
+                       schema::simpleschema::ToOpenApiSpec(
+                           spec != nullptr ? *spec : json::Value(json::Object()),
+                           types != nullptr ? *types : json::Value(), "spec.schema.spec"));
+  json::Value status_schema =
+      json::Object{{"type", "object"}, {"x-kubernetes-preserve-unknown-fields", true}};
+  return schema::SynthesizeCrd(opts, spec_schema, status_schema, true);
 }
 
 }  // namespace
@@ -312,8 +334,6 @@ Outcome RgdController::Reconcile(const std::string& name) {
     if (error.empty()) {
       error = "graph build failed";
     }
-  } else if (!br.graph->crd.is_object()) {
-    error = "no CRD could be synthesized for the instance kind";
   } else {
     Result<std::shared_ptr<const runtime::CompiledGraph>> c =
         runtime::CompiledGraph::Compile(br.graph);
@@ -349,7 +369,19 @@ Outcome RgdController::Reconcile(const std::string& name) {
                  " compiled and active");
 
   // ---- 3. the instance CRD ----------------------------------------------------------------------
-  const json::Value& crd = g.crd;
+  json::Value crd = g.crd;
+  if (!crd.is_object()) {
+    Result<json::Value> fallback = FallbackCrd(rgd);
+    if (!fallback.ok()) {
+      cs.SetFalse(api::kRgdConditionGraphAccepted, "InvalidResourceGraph",
+                  fallback.status().message());
+      status["state"] = std::string(api::kRgdStateInactive);
+      status["conditions"] = runtime::EncodeConditions(cs.conditions());
+      Status ws = WriteStatus(rgd, json::Value(std::move(status)));
+      return ws.ok() ? Outcome::Done() : Outcome::Retry(ws);
+    }
+    crd = std::move(*fallback);
+  }
   std::string crd_name = Str(crd, "metadata.name");
   Result<json::Value> current = client_.Get(kCrdGvr, "", crd_name);
   bool need_apply = !current.ok() || !runtime::DesiredSatisfiedBy(crd, *current);
