@@ -16,11 +16,6 @@
 #define KRO_HAVE_CONTROLLER_COMMAND 1
 #endif
 
-#if __has_include("kro/controller/command.h")
-#include "kro/controller/command.h"  // controller
-#define KRO_HAVE_CONTROLLER_COMMAND 1
-#endif
-
 int main(int argc, char** argv) {
   CLI::App app{"kro-cpp: the Kubernetes Resource Orchestrator, in C++"};
   app.require_subcommand(1);
@@ -36,10 +31,6 @@ int main(int argc, char** argv) {
   kro::cli::AddGenerateCommand(app, exit_code);
   kro::cli::AddRenderCommand(app, exit_code);
   kro::cli::AddGraphCommand(app, exit_code);
-#endif
-
-#ifdef KRO_HAVE_CONTROLLER_COMMAND
-  kro::controller::AddControllerCommand(app, exit_code);
 #endif
 
 #ifdef KRO_HAVE_CONTROLLER_COMMAND
