@@ -146,7 +146,7 @@ bool LeaderElector::TryAcquireOrRenew() {
     if (auto* t = spec.if_contains("leaseTransitions"); t && t->is_int64()) {
       transitions = t->get_int64();
     }
-    spec["leaseTransitions"] = holder.empty() ? transitions : transitions + 1;
+    spec["leaseTransitions"] = transitions + 1;  // as client-go: any change of holder
   }
   spec["holderIdentity"] = config_.identity;
   spec["leaseDurationSeconds"] = duration_s;
