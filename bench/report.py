@@ -116,8 +116,9 @@ def main():
         for row in data.get("rows", []):
             ours, ref = row.get("ours"), row.get("reference")
             ratio = row.get("ratio")
-            if ratio is None and isinstance(ours, (int, float)) and isinstance(ref, (int, float)) \
-                    and ours:
+            # A row that carries "ratio" (even null: not meaningful) decides it; otherwise ref/ours.
+            if "ratio" not in row and isinstance(ours, (int, float)) \
+                    and isinstance(ref, (int, float)) and ours:
                 ratio = ref / ours
             ratio_s = f"{ratio:.2f}x" if isinstance(ratio, (int, float)) else "-"
             unit = row.get("unit", "")
