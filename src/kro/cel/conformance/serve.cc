@@ -1,5 +1,6 @@
 #include "kro/cel/conformance/serve.h"
 
+#include <charconv>
 #include <cmath>
 #include <istream>
 #include <ostream>
@@ -19,13 +20,10 @@ Result<int64_t> ParseI64(const json::Value& v) {
     return static_cast<int64_t>(v.get_uint64());
   }
   if (v.is_string()) {
-    try {
-      size_t pos = 0;
-      std::string s(v.get_string());
-      long long x = std::stoll(s, &pos);
-      if (pos == s.size()) return static_cast<int64_t>(x);
-    } catch (...) {
-    }
+    std::string_view s = v.get_string();
+    int64_t x = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), x);
+    if (r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty()) return x;
   }
   return InvalidArgument("bad int");
 }
@@ -34,13 +32,10 @@ Result<uint64_t> ParseU64(const json::Value& v) {
   if (v.is_uint64()) return v.get_uint64();
   if (v.is_int64() && v.get_int64() >= 0) return static_cast<uint64_t>(v.get_int64());
   if (v.is_string()) {
-    try {
-      size_t pos = 0;
-      std::string s(v.get_string());
-      unsigned long long x = std::stoull(s, &pos);
-      if (pos == s.size() && (s.empty() || s[0] != '-')) return static_cast<uint64_t>(x);
-    } catch (...) {
-    }
+    std::string_view s = v.get_string();
+    uint64_t x = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), x);
+    if (r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty()) return x;
   }
   return InvalidArgument("bad uint");
 }
@@ -147,8 +142,13 @@ Result<Value> DecodeTypedJson(const json::Value& v) {
     std::string whole = s.substr(0, dot);
     std::string frac = dot == std::string::npos ? "" : s.substr(dot + 1);
     while (frac.size() < 9) frac += '0';
-    Int128 n = static_cast<Int128>(std::stoll(whole.empty() ? "0" : whole)) * kNanosPerSecond +
-               std::stoll(frac.substr(0, 9));
+    int64_t w = 0, f = 0;
+    auto r1 = std::from_chars(whole.data(), whole.data() + whole.size(), w);
+    auto r2 = std::from_chars(frac.data(), frac.data() + 9, f);
+    if ((!whole.empty() && r1.ptr != whole.data() + whole.size()) || r2.ptr != frac.data() + 9) {
+      return InvalidArgument("bad duration");
+    }
+    Int128 n = static_cast<Int128>(w) * kNanosPerSecond + f;
     return Value::Duration(neg ? -n : n);
   }
   if (tag == "type") {
