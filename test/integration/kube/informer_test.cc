@@ -225,17 +225,18 @@ Result<pid_t> RestartApiserver(testenv::ControlPlane& cp, std::chrono::milliseco
   }
   std::this_thread::sleep_for(down_for);
   std::string log = cp.dir() + "/logs/kube-apiserver-restarted.log";
+  // Everything the child needs is prepared before fork: only async-signal-safe calls after it.
+  std::vector<char*> argv;
+  for (auto& a : args) {
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
   pid_t child = ::fork();
   if (child == 0) {
     ::setsid();
     int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     ::dup2(fd, 1);
     ::dup2(fd, 2);
-    std::vector<char*> argv;
-    for (auto& a : args) {
-      argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
