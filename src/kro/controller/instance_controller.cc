@@ -143,7 +143,12 @@ void InstanceController::Register(InstanceGraph g) {
     e.graph = ig;
     by_gvk_[{ig->gvk.group, ig->gvk.version, ig->gvk.kind}] = ig->gvr;
     if (e.informer == nullptr) {
-      e.informer = std::make_shared<kube::Informer>(client_, ig->gvr);
+      // The kind was just established: the first lists may 404 until discovery catches up,
+      // so retry them quickly.
+      kube::InformerOptions io;
+      io.backoff_initial = std::chrono::milliseconds(50);
+      io.backoff_max = std::chrono::milliseconds(2000);
+      e.informer = std::make_shared<kube::Informer>(client_, ig->gvr, io);
       fresh = true;
     }
     informer = e.informer;
@@ -274,7 +279,9 @@ void InstanceController::Worker(std::stop_token st) {
         queue_.AddAfter(*key, out.after);
         break;
       case Outcome::Kind::kRetry:
-        log_.Error("instance " + key->ToString() + ": " + out.error.ToString());
+        // Conflicts come from a cache that lags our own writes: retry quietly.
+        log_.Log(out.error.code() == ErrorCode::kAborted ? LogLevel::kDebug : LogLevel::kError,
+                 "instance " + key->ToString() + ": " + out.error.ToString());
         if (queue_.NumRequeues(*key) < options_.default_queue_max_retries) {
           queue_.AddRateLimited(*key);
         } else {

@@ -217,7 +217,8 @@ void RgdController::Worker(std::stop_token st) {
         break;
       case Outcome::Kind::kRetry:
         metrics_.rgd_reconcile_errors_total->WithLabels({})->Inc();
-        log_.Error("rgd " + *key + ": " + out.error.ToString());
+        log_.Log(out.error.code() == ErrorCode::kAborted ? LogLevel::kDebug : LogLevel::kError,
+                 "rgd " + *key + ": " + out.error.ToString());
         queue_.AddRateLimited(*key);
         break;
     }
