@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build test test-unit test-asan bench demo clean
+.PHONY: all setup build test test-unit test-asan fuzz bench demo clean
 
 all: build
 
@@ -17,10 +17,11 @@ $(BUILD)/build.ninja:
 build: $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Everything: set-up (idempotent, cached), build, every ctest label; ctest prints its summary.
+# Everything: set-up (idempotent, cached), build, every ctest label except the fuzzers (make
+# fuzz); ctest prints its summary.
 test: setup
 	$(MAKE) build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 1200 -LE fuzz
 
 # Unit tests only (no control plane needed).
 test-unit: build
@@ -34,6 +35,10 @@ test-asan: setup $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L unit
+
+# libFuzzer targets for the CEL parser and evaluator (clang, ASan+UBSan), FUZZ_SECONDS each.
+fuzz:
+	scripts/fuzz
 
 bench: build
 	scripts/bench

@@ -149,6 +149,10 @@ curl_slist* Setup(CurlTransport::Impl& impl, CURL* h, const HttpRequest& req, Tr
                   bool streaming, const Blob& ca, const Blob& cert, const Blob& key) {
   const RestConfig& cfg = impl.config;
   curl_easy_reset(h);
+  // curl_easy_reset restores MAXCONNECTS=5; with more requests in flight than that, every
+  // finished request would close an idle connection and the next one would pay a new TLS
+  // handshake (bench: 994 of 1,000 parallel creates opened a connection). Keep a larger pool.
+  curl_easy_setopt(h, CURLOPT_MAXCONNECTS, 64L);
   t.handle = h;
   curl_easy_setopt(h, CURLOPT_SHARE, impl.share);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);

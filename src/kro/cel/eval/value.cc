@@ -338,6 +338,16 @@ std::string_view Value::TypeName() const {
   return KindName(kind_);
 }
 
+namespace {
+// Built by appending: GCC 12's -Wrestrict misfires on `"..." + std::string&&` at -O3.
+std::string Quoted(std::string_view open, std::string_view body) {
+  std::string s(open);
+  s.append(body);
+  s.push_back('"');
+  return s;
+}
+}  // namespace
+
 std::string Value::DebugString() const {
   switch (kind_) {
     case ValueKind::kNull: return "null";
@@ -345,8 +355,8 @@ std::string Value::DebugString() const {
     case ValueKind::kInt: return std::to_string(p_.i);
     case ValueKind::kUint: return std::to_string(p_.u) + "u";
     case ValueKind::kDouble: return std::to_string(p_.d);
-    case ValueKind::kString: return "\"" + std::string(str()) + "\"";
-    case ValueKind::kBytes: return "b\"" + std::string(str()) + "\"";
+    case ValueKind::kString: return Quoted("\"", str());
+    case ValueKind::kBytes: return Quoted("b\"", str());
     case ValueKind::kList: {
       std::string s = "[";
       for (size_t i = 0; i < list_size(); ++i) {
