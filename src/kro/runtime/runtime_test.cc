@@ -308,3 +308,34 @@ TEST(StateManagerTest, InstanceStateFromNodes) {
 
 }  // namespace
 }  // namespace kro::runtime
+
+namespace kro::runtime {
+namespace {
+
+TEST(CompiledGraphTest, PlansEveryExpressionOnce) {
+  auto g = CompileRgd(kAppRgd);
+  ASSERT_NE(g, nullptr);
+  // config: 2 vars; deployment: 3 vars + 1 readyWhen; service: 1 var + 1 includeWhen;
+  // monitor: 1 var; status: 3.
+  EXPECT_EQ(g->num_programs(), 12u);
+  // Runtimes share the programs: evaluating twice plans nothing new.
+  Runtime a(g, Instance());
+  Runtime b(g, Instance());
+  ASSERT_TRUE(a.GetDesired("config").ok());
+  ASSERT_TRUE(b.GetDesired("config").ok());
+  EXPECT_EQ(a.evaluations(), 2u);
+  EXPECT_EQ(g->num_programs(), 12u);
+}
+
+TEST(RenderTemplateTest, DropMissingRemovesEmptiedObjects) {
+  json::Value tmpl = Y("{a: '${x}', b: {c: '${y}'}, d: lit}");
+  std::map<std::string, bool> paths = {{"a", true}, {"b.c", true}};
+  std::map<std::string, json::Value> values = {{"a", json::Value(1)}};
+  EXPECT_EQ(json::Serialize(RenderTemplate(tmpl, "", values, paths, true)),
+            R"({"a":1,"d":"lit"})");
+  EXPECT_EQ(json::Serialize(RenderTemplate(tmpl, "", values, paths, false)),
+            R"({"a":1,"b":{"c":"${y}"},"d":"lit"})");
+}
+
+}  // namespace
+}  // namespace kro::runtime
