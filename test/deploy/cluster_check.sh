@@ -65,7 +65,12 @@ addr="$("${K[@]}" get -n sim-test cachecluster/t-cache -o jsonpath='{.status.cac
 "${K[@]}" patch -n sim-test dbinstance/t-db --subresource=status --type=merge \
   -p '{"status":{"dbInstanceStatus":"deleting","endpoint":null}}'
 "${K[@]}" wait -n sim-test --timeout=30s --for=jsonpath='{.status.dbInstanceStatus}'=available dbinstance/t-db
-lines="$(grep -c -- '->' "$WORK/sim.log" || true)"
+# The simulator logs a transition just after it patches the status: give the line a moment.
+for _ in $(seq 1 50); do
+  lines="$(grep -c -- '->' "$WORK/sim.log" || true)"
+  [[ "$lines" -ge 5 ]] && break
+  sleep 0.2
+done
 [[ "$lines" == 5 ]] || { echo "expected 5 transitions, got $lines:" >&2; cat "$WORK/sim.log" >&2; exit 1; }
 echo "cluster_check: cloud-sim ok"; cat "$WORK/sim.log"
 
