@@ -102,7 +102,14 @@ TEST(StoreTest, MemoryPerCachedDeployment) {
               json_bytes, with, without, approx_with, approx_without);
   RecordProperty("bytes_with_managed_fields", static_cast<int>(with));
   RecordProperty("bytes_without_managed_fields", static_cast<int>(without));
+  // The allocator-independent estimate must shrink too.
+  EXPECT_LT(approx_without, approx_with);
+#if defined(__SANITIZE_ADDRESS__)
+  // Under AddressSanitizer glibc's mallinfo2 does not see the sanitizer's heap.
+  GTEST_SKIP() << "heap measurement needs glibc malloc (built with AddressSanitizer)";
+#else
   EXPECT_LT(without, with);
+#endif
 }
 
 }  // namespace
