@@ -1,5 +1,7 @@
 #include "kro/controller/events.h"
 
+#include "kro/controller/object_meta.h"
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -13,15 +15,6 @@ namespace {
 std::string Str(const json::Value& obj, std::string_view path) {
   const json::Value* v = json::Find(obj, path);
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-std::string NowRfc3339() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 }  // namespace

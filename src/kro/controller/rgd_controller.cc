@@ -1,5 +1,7 @@
 #include "kro/controller/rgd_controller.h"
 
+#include "kro/controller/object_meta.h"
+
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -30,39 +32,12 @@ int64_t Int(const json::Value& obj, std::string_view path) {
   return v != nullptr && v->is_int64() ? v->as_int64() : 0;
 }
 
-bool HasDeletionTimestamp(const json::Value& obj) {
-  const json::Value* v = json::Find(obj, "metadata.deletionTimestamp");
-  return v != nullptr && !v->is_null();
-}
-
-std::vector<std::string> Finalizers(const json::Value& obj) {
-  std::vector<std::string> out;
-  const json::Value* v = json::Find(obj, "metadata.finalizers");
-  if (v != nullptr && v->is_array()) {
-    for (const json::Value& f : v->as_array()) {
-      if (f.is_string()) {
-        out.emplace_back(f.as_string());
-      }
-    }
-  }
-  return out;
-}
-
 json::Array ToArray(const std::vector<std::string>& v) {
   json::Array a;
   for (const std::string& s : v) {
     a.emplace_back(json::String(s));
   }
   return a;
-}
-
-std::string NowRfc3339() {
-  std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 std::string DefaultOpenApiDir() {
