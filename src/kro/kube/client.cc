@@ -34,6 +34,16 @@ void AddParam(std::string& query, std::string_view key, std::string_view value) 
   query += UrlEncode(value);
 }
 
+// The query every write carries: the field manager and, when asked, a server-side dry run.
+std::string WriteQuery(std::string_view field_manager, bool dry_run) {
+  std::string query;
+  AddParam(query, "fieldManager", field_manager);
+  if (dry_run) {
+    AddParam(query, "dryRun", "All");
+  }
+  return query;
+}
+
 std::string Describe(std::string_view verb, const Gvr& gvr, std::string_view ns,
                      std::string_view name) {
   std::string out(verb);
@@ -234,12 +244,8 @@ Result<ListResult> Client::List(const Gvr& gvr, std::string_view ns, ListOptions
 Result<json::Value> Client::Create(const Gvr& gvr, std::string_view ns, const json::Value& obj,
                                    const WriteOptions& opts) {
   std::string_view target_ns = ns.empty() ? NamespaceOf(obj) : ns;
-  std::string query;
-  AddParam(query, "fieldManager",
-           opts.field_manager.empty() ? options_.field_manager : opts.field_manager);
-  if (opts.dry_run) {
-    AddParam(query, "dryRun", "All");
-  }
+  std::string query = WriteQuery(
+      opts.field_manager.empty() ? options_.field_manager : opts.field_manager, opts.dry_run);
   HttpRequest req;
   req.method = "POST";
   req.path = ResourcePath(gvr, target_ns) + query;
@@ -255,12 +261,8 @@ Result<json::Value> Client::DoPut(const Gvr& gvr, std::string_view ns, const jso
   if (name.empty()) {
     return InvalidArgument("update " + gvr.ToString() + ": metadata.name is required");
   }
-  std::string query;
-  AddParam(query, "fieldManager",
-           opts.field_manager.empty() ? options_.field_manager : opts.field_manager);
-  if (opts.dry_run) {
-    AddParam(query, "dryRun", "All");
-  }
+  std::string query = WriteQuery(
+      opts.field_manager.empty() ? options_.field_manager : opts.field_manager, opts.dry_run);
   HttpRequest req;
   req.method = "PUT";
   req.path = ResourcePath(gvr, target_ns, name, subresource) + query;
@@ -283,12 +285,8 @@ Result<json::Value> Client::UpdateStatus(const Gvr& gvr, std::string_view ns,
 Result<json::Value> Client::Patch(const Gvr& gvr, std::string_view ns, std::string_view name,
                                   PatchType type, const json::Value& patch,
                                   const WriteOptions& opts, std::string_view subresource) {
-  std::string query;
-  AddParam(query, "fieldManager",
-           opts.field_manager.empty() ? options_.field_manager : opts.field_manager);
-  if (opts.dry_run) {
-    AddParam(query, "dryRun", "All");
-  }
+  std::string query = WriteQuery(
+      opts.field_manager.empty() ? options_.field_manager : opts.field_manager, opts.dry_run);
   HttpRequest req;
   req.method = "PATCH";
   req.path = ResourcePath(gvr, ns, name, subresource) + query;
@@ -304,14 +302,10 @@ Result<json::Value> Client::DoApply(const Gvr& gvr, std::string_view ns, const j
   if (name.empty()) {
     return InvalidArgument("apply " + gvr.ToString() + ": metadata.name is required");
   }
-  std::string query;
-  AddParam(query, "fieldManager",
-           opts.field_manager.empty() ? options_.field_manager : opts.field_manager);
+  std::string query = WriteQuery(
+      opts.field_manager.empty() ? options_.field_manager : opts.field_manager, opts.dry_run);
   if (opts.force) {
     AddParam(query, "force", "true");
-  }
-  if (opts.dry_run) {
-    AddParam(query, "dryRun", "All");
   }
   HttpRequest req;
   req.method = "PATCH";
