@@ -1,5 +1,7 @@
 // cel-go ext.Strings (latest version): indexes count code points, as Go runes.
 #include <algorithm>
+
+#include "kro/cel/common/utf8.h"
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -39,28 +41,10 @@ std::u32string Runes(std::string_view s) {
   return out;
 }
 
-void AppendUtf8(std::string* out, char32_t cp) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 std::string Utf8(const std::u32string& r, size_t from = 0, size_t to = std::u32string::npos) {
   std::string out;
   if (to > r.size()) to = r.size();
-  for (size_t i = from; i < to; ++i) AppendUtf8(&out, r[i]);
+  for (size_t i = from; i < to; ++i) AppendUtf8(r[i], &out);
   return out;
 }
 
@@ -109,7 +93,7 @@ std::string Replace(std::string_view s, std::string_view old, std::string_view r
         out += repl;
         ++done;
       }
-      if (i < runes.size()) AppendUtf8(&out, runes[i]);
+      if (i < runes.size()) AppendUtf8(runes[i], &out);
       (void)pos;
     }
     return out;
@@ -189,7 +173,7 @@ std::string Quote(std::string_view s) {
       case '\v': out += "\\v"; break;
       case '\\': out += "\\\\"; break;
       case '"': out += "\\\""; break;
-      default: AppendUtf8(&out, c);
+      default: AppendUtf8(c, &out);
     }
   }
   return out + "\"";

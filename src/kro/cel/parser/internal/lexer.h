@@ -6,6 +6,8 @@
 // allocates nothing. Thread-compatible.
 #pragma once
 
+#include "kro/cel/common/utf8.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -107,7 +109,7 @@ bool ParseDoubleLiteral(std::string_view text, bool negative, double* out);
 // (overlong forms, surrogates and code points above U+10FFFF are invalid).
 int64_t FindInvalidUtf8(std::string_view text);
 
-// Appends the UTF-8 encoding of `cp` (REQUIRES: a valid scalar value).
-void AppendUtf8(uint32_t cp, std::string* out);
+// Appends the UTF-8 encoding of `cp` (REQUIRES: a valid scalar value); see common/utf8.h.
+using ::kro::cel::AppendUtf8;
 
 }  // namespace kro::cel::internal
