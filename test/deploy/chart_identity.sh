@@ -39,7 +39,7 @@ SA="$("${K[@]}" get serviceaccounts -n "$NS" -o jsonpath='{.items[?(@.metadata.n
 # 2. A kubeconfig that is only that ServiceAccount.
 TOKEN="$("${K[@]}" create token "$SA" -n "$NS" --duration=1h)"
 SERVER="$("${K[@]}" config view --minify -o jsonpath='{.clusters[0].cluster.server}')"
-"${K[@]}" config view --raw --minify -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' \
+"${K[@]}" config view --raw --minify --flatten -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' \
   | base64 -d >"$WORK/ca.crt"
 SAK=("$BIN/kubectl" --kubeconfig "$WORK/sa-kubeconfig")
 "${SAK[@]}" config set-cluster local --server="$SERVER" --certificate-authority="$WORK/ca.crt" \
@@ -54,10 +54,19 @@ for _ in $(seq 1 60); do
   sleep 1
 done
 
-# 3. The controller under that identity, the cloud simulator as admin, the voting app.
-"$KRO_BIN" controller --kubeconfig "$WORK/sa-kubeconfig" ${KRO_LEADER_ELECT:+--leader-elect \
-  --leader-election-namespace "$NS"} --metrics-bind-address 127.0.0.1:0 \
-  --health-probe-bind-address 127.0.0.1:0 >"$WORK/controller.log" 2>&1 &
+# 3. The controller under that identity with the flags the chart's Deployment passes (leader
+#    election in kro-system included); only the listen addresses move to free loopback ports.
+mapfile -t ARGS < <("${K[@]}" get deployments -n "$NS" -o json | python3 -c '
+import json, sys
+for d in json.load(sys.stdin)["items"]:
+    for arg in d["spec"]["template"]["spec"]["containers"][0].get("args", []):
+        if arg.startswith(("--metrics-bind-address=", "--health-probe-bind-address=")):
+            arg = arg.split("=")[0] + "=127.0.0.1:0"
+        print(arg)
+')
+[[ ${#ARGS[@]} -gt 0 ]] || { echo "chart_identity: no container args in the chart's Deployment" >&2; exit 1; }
+echo "chart_identity: kro controller ${ARGS[*]}"
+"$KRO_BIN" controller --kubeconfig "$WORK/sa-kubeconfig" "${ARGS[@]}" >"$WORK/controller.log" 2>&1 &
 PIDS+=($!)
 "${K[@]}" apply -f "$ROOT/examples/voting-app/crds/" >/dev/null
 python3 "$ROOT/tools/cloud-sim/cloud_sim.py" --kubectl "$BIN/kubectl" --kubeconfig "$ADMIN" \

@@ -19,8 +19,9 @@ std::string Label(const json::Value& obj, std::string_view key) {
 
 }  // namespace
 
-ChildWatches::ChildWatches(kube::Client& client, Callback on_change)
-    : client_(client), on_change_(std::move(on_change)) {}
+ChildWatches::ChildWatches(kube::Client& client, Callback on_change,
+                           kube::InformerOptions defaults)
+    : client_(client), on_change_(std::move(on_change)), defaults_(std::move(defaults)) {}
 
 ChildWatches::~ChildWatches() { Stop(); }
 
@@ -33,7 +34,7 @@ Result<std::shared_ptr<kube::Informer>> ChildWatches::Ensure(const kube::Gvr& gv
     if (it != informers_.end()) {
       inf = it->second;
     } else {
-      kube::InformerOptions opts;
+      kube::InformerOptions opts = defaults_;
       opts.label_selector =
           std::string(api::kManagedByLabelKey) + "=" + std::string(api::kManagedByKroValue);
       inf = std::make_shared<kube::Informer>(client_, gvr, opts);

@@ -34,8 +34,9 @@ struct ChildObject {
 class ChildWatches {
  public:
   using Callback = std::function<void(const InstanceRef&)>;
-  // `client` must outlive this object.
-  ChildWatches(kube::Client& client, Callback on_change);
+  // `client` must outlive this object. Every informer starts from `defaults` (error handler,
+  // back-off); the label selector for kro-managed objects is set here.
+  ChildWatches(kube::Client& client, Callback on_change, kube::InformerOptions defaults = {});
   ~ChildWatches();
 
   // The shared informer for `gvr`, created, started and synced (up to `timeout`) on first use.
@@ -52,6 +53,7 @@ class ChildWatches {
  private:
   kube::Client& client_;
   Callback on_change_;
+  const kube::InformerOptions defaults_;
   mutable std::mutex mu_;
   std::map<kube::Gvr, std::shared_ptr<kube::Informer>> informers_;  // guarded by mu_
 };

@@ -1,5 +1,6 @@
 #include "kro/controller/instance_controller.h"
 
+#include "kro/controller/informer_errors.h"
 #include "kro/controller/object_meta.h"
 
 #include <algorithm>
@@ -102,8 +103,10 @@ InstanceController::InstanceController(kube::Client& client, kube::RestMapper& m
       queue_(DefaultControllerRateLimiter<InstanceKey, InstanceKeyHash>(RateLimiterOptions{
           options.rate_limiter_min_delay, options.rate_limiter_max_delay,
           options.rate_limiter_rate_limit, options.rate_limiter_burst_limit})) {
+  kube::InformerOptions child_options;
+  child_options.on_error = LogInformerErrors(log_);
   children_ = std::make_unique<ChildWatches>(
-      client_, [this](const InstanceRef& ref) { EnqueueOwner(ref); });
+      client_, [this](const InstanceRef& ref) { EnqueueOwner(ref); }, std::move(child_options));
 }
 
 InstanceController::~InstanceController() { Stop(); }
@@ -123,6 +126,7 @@ void InstanceController::Register(InstanceGraph g) {
       kube::InformerOptions io;
       io.backoff_initial = std::chrono::milliseconds(50);
       io.backoff_max = std::chrono::milliseconds(2000);
+      io.on_error = LogInformerErrors(log_);
       e.informer = std::make_shared<kube::Informer>(client_, ig->gvr, io);
       fresh = true;
     }

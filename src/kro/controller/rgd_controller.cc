@@ -1,5 +1,6 @@
 #include "kro/controller/rgd_controller.h"
 
+#include "kro/controller/informer_errors.h"
 #include "kro/controller/object_meta.h"
 
 #include <chrono>
@@ -123,7 +124,9 @@ void RgdController::Start(int workers) {
   if (informer_ != nullptr) {
     return;
   }
-  informer_ = std::make_shared<kube::Informer>(client_, kRgdGvr);
+  kube::InformerOptions io;
+  io.on_error = LogInformerErrors(log_);
+  informer_ = std::make_shared<kube::Informer>(client_, kRgdGvr, std::move(io));
   auto enqueue = [this](const kube::ObjectPtr& o) {
     if (o != nullptr) {
       queue_.Add(std::string(kube::NameOf(*o)));

@@ -154,11 +154,15 @@ bool Informer::Sleep(std::stop_token& stop, std::chrono::milliseconds d) {
 
 void Informer::Run(std::stop_token stop) {
   std::chrono::milliseconds backoff = options_.backoff_initial;
+  uint64_t in_a_row = 0;
   auto fail = [&](const Status& s) {
     {
       std::lock_guard<std::mutex> slock(stats_mu_);
       ++stats_.watch_failures;
       stats_.last_error = s;
+    }
+    if (options_.on_error) {
+      options_.on_error(gvr_, s, ++in_a_row);
     }
     bool keep = Sleep(stop, backoff);
     backoff = std::min(backoff * 2, options_.backoff_max);
@@ -176,6 +180,7 @@ void Informer::Run(std::stop_token stop) {
         continue;
       }
       need_list = false;
+      in_a_row = 0;
       if (!synced_.exchange(true)) {
         std::lock_guard<std::mutex> lock(sync_mu_);
         sync_cv_.notify_all();
@@ -206,6 +211,7 @@ void Informer::Run(std::stop_token stop) {
     }
     if (got_event) {
       backoff = options_.backoff_initial;
+      in_a_row = 0;
     }
     if (s.ok()) {
       continue;  // the server ended the watch (timeout); resume from rv

@@ -46,6 +46,9 @@ struct InformerOptions {
   std::chrono::milliseconds backoff_max{10000};
   // Server-side timeout of each watch request.
   int watch_timeout_seconds = 300;
+  // Called on the informer's thread after each failed list or watch, before the back-off, with
+  // the number of failures in a row (1 for the first). Without it failures are only counted.
+  std::function<void(const Gvr& gvr, const Status& error, uint64_t in_a_row)> on_error;
 };
 
 struct EventHandler {
