@@ -145,14 +145,42 @@ Result<std::unique_ptr<ControlPlane>> ControlPlane::Start(Options options) {
   if (cp->server_url_.empty() || cp->kubeconfig_path_.empty()) {
     return Internal("malformed " + cp->dir_ + "/env: " + env);
   }
+  cp->etcd_url_ = EnvValue(env, "KRO_CP_ETCD");
   cp->port_ = std::atoi(cp->server_url_.substr(cp->server_url_.rfind(':') + 1).c_str());
+  KRO_RETURN_IF_ERROR(cp->ReadPids());
+  return cp;
+}
 
-  KRO_ASSIGN_OR_RETURN(std::string pids, ReadFile(cp->dir_ + "/pids"));
+Status ControlPlane::ReadPids() {
+  KRO_ASSIGN_OR_RETURN(std::string pids, ReadFile(dir_ + "/pids"));
+  pids_.clear();
   std::istringstream in(pids);
   std::string name;
   int pid = 0;
-  while (in >> name >> pid) cp->pids_.push_back(pid);
-  return cp;
+  while (in >> name >> pid) pids_.push_back(pid);
+  return Status::Ok();
+}
+
+Status ControlPlane::StopProcess(std::string_view name) {
+  std::string output;
+  int rc = RunCommand({SourceDir() + "/scripts/controlplane", "stop", dir_, std::string(name)},
+                      &output);
+  if (rc != 0) {
+    return Status(ErrorCode::kUnavailable, "scripts/controlplane stop " + std::string(name) +
+                                               " failed (exit " + std::to_string(rc) + "): " + output);
+  }
+  return ReadPids();
+}
+
+Status ControlPlane::StartProcess(std::string_view name) {
+  std::string output;
+  int rc = RunCommand({SourceDir() + "/scripts/controlplane", "start", dir_, std::string(name)},
+                      &output);
+  if (rc != 0) {
+    return Status(ErrorCode::kUnavailable, "scripts/controlplane start " + std::string(name) +
+                                               " failed (exit " + std::to_string(rc) + "): " + output);
+  }
+  return ReadPids();
 }
 
 ControlPlane::~ControlPlane() {

@@ -60,6 +60,17 @@ class ControlPlane {
   std::string user_cert_path() const { return dir_ + "/pki/user.crt"; }
   std::string user_key_path() const { return dir_ + "/pki/user.key"; }
 
+  // etcd's client URL, "http://127.0.0.1:<port>" (plain HTTP, no client certificates; its
+  // gRPC gateway serves the v3 API as JSON under /v3/, e.g. POST /v3/kv/compaction).
+  const std::string& etcd_url() const { return etcd_url_; }
+
+  // Stops one process of the control plane ("kube-apiserver", "etcd", ...; SIGTERM, SIGKILL
+  // after 10 s) and starts it again with the same command line, so the same port,
+  // certificates and data. StartProcess waits for kube-apiserver's /readyz (at most 60 s).
+  // For fault-injection tests; not thread-safe against each other.
+  Status StopProcess(std::string_view name);
+  Status StartProcess(std::string_view name);
+
   // The state directory (kubeconfigs, pki/, logs/, pids) and the directory of the binaries.
   const std::string& dir() const { return dir_; }
   const std::string& bin_dir() const { return bin_dir_; }
@@ -79,8 +90,11 @@ class ControlPlane {
   std::string kubeconfig_path_;
   std::string user_kubeconfig_path_;
   std::string server_url_;
+  std::string etcd_url_;
   int port_ = 0;
   std::vector<int> pids_;
+
+  Status ReadPids();
 };
 
 // A namespace name that is unique in this process and across processes: "<prefix>-<pid
