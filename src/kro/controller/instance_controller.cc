@@ -1,5 +1,6 @@
 #include "kro/controller/instance_controller.h"
 
+#include "kro/controller/field_conflicts.h"
 #include "kro/controller/informer_errors.h"
 #include "kro/controller/object_meta.h"
 
@@ -304,6 +305,41 @@ Status InstanceController::DeleteChild(const ChildObject& child) {
     metrics_.child_delete_total->WithLabels({child.gvr.ToString()})->Inc();
   }
   return s;
+}
+
+Result<json::Value> InstanceController::ApplyChild(const kube::Gvr& gvr, const std::string& ns,
+                                                   const std::string& name,
+                                                   const json::Value& obj) {
+  kube::ApplyOptions ao;
+  ao.field_manager = std::string(api::kApplySetFieldManager);
+  ao.force = false;
+  Result<json::Value> applied = client_.Apply(gvr, ns, obj, ao);
+  if (applied.ok() || applied.status().code() != ErrorCode::kAborted) {
+    return applied;
+  }
+  // A conflict: another manager owns a field we set, with another value (field_conflicts.h).
+  Result<json::Value> live = client_.Get(gvr, ns, name);
+  if (!live.ok()) {
+    return live.status();
+  }
+  std::vector<std::string> appliers =
+      CoApplyingManagers(*live, obj, api::kApplySetFieldManager);
+  if (appliers.empty()) {
+    // Drift from an imperative write: take the fields back, as upstream always does.
+    ao.force = true;
+    return client_.Apply(gvr, ns, obj, ao);
+  }
+  std::string names;
+  for (const std::string& m : appliers) {
+    names += (names.empty() ? "\"" : ", \"") + m + "\"";
+  }
+  metrics_.child_apply_total->WithLabels({gvr.ToString(), "conflict"})->Inc();
+  // Not transient: retrying cannot help until that manager or the RGD changes (a change of the
+  // object enqueues the instance again).
+  return Status(ErrorCode::kFailedPrecondition,
+                applied.status().message() + "; field manager " + names +
+                    " also sets these fields with server-side apply, so kro does not take "
+                    "them over (remove them from that manager's apply or from the RGD)");
 }
 
 Outcome InstanceController::Reconcile(const InstanceKey& key) {
@@ -623,10 +659,7 @@ Outcome InstanceController::ReconcileNodes(Ctx& c) {
           observed.push_back(*current);
           continue;
         }
-        kube::ApplyOptions ao;
-        ao.field_manager = std::string(api::kApplySetFieldManager);
-        ao.force = true;
-        Result<json::Value> applied = client_.Apply(gvr, ns, obj, ao);
+        Result<json::Value> applied = ApplyChild(gvr, ns, name, obj);
         if (!applied.ok()) {
           node_error = applied.status().WithPrefix("resource \"" + id + "\": apply " +
                                                    ns + "/" + name);

@@ -8,8 +8,8 @@
 //      level to disappear, then remove the kro.run/finalizer finalizer;
 //   3. ensure the finalizer and instance labels (a patch only when something is missing);
 //   4. walk the nodes in topological order with a fresh runtime::Runtime: includeWhen, resolve,
-//      server-side apply (field manager kro.run/applyset, force) of what differs from the cache,
-//      readyWhen;
+//      server-side apply (field manager kro.run/applyset) of what differs from the cache,
+//      readyWhen; a field another manager also applies is reported, not forced (ApplyChild);
 //   5. prune children of excluded or removed nodes (found by kro.run/instance-id + node-id);
 //   6. write status (conditions, state, projected fields) only when it changed.
 // Data pending or waiting for readiness requeues after --instance-requeue-interval without
@@ -94,6 +94,10 @@ class InstanceController {
   Outcome WriteStatus(Ctx& c, Outcome outcome);
   json::Object ChildLabels(const Ctx& c, std::string_view node_id) const;
   Status DeleteChild(const ChildObject& child);
+  // Server-side apply of one child without force; on a conflict, with force when only
+  // imperative writers own the fields, else a kFailedPrecondition naming the other appliers.
+  Result<json::Value> ApplyChild(const kube::Gvr& gvr, const std::string& ns,
+                                 const std::string& name, const json::Value& obj);
 
   kube::Client& client_;
   kube::RestMapper& mapper_;
