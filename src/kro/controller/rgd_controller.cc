@@ -308,7 +308,9 @@ Outcome RgdController::Reconcile(const std::string& name) {
       if (!error.empty()) {
         error += "; ";
       }
-      error += d.path.empty() ? d.message : d.path + ": " + d.message;
+      // Structure diagnostics already start with their path.
+      bool has_path = d.path.empty() || d.message.compare(0, d.path.size() + 2, d.path + ": ") == 0;
+      error += has_path ? d.message : d.path + ": " + d.message;
     }
     if (error.empty()) {
       error = "graph build failed";
