@@ -96,9 +96,10 @@ TEST_F(LeaderElectionTest, OnlyLeaderWritesAndFollowerTakesOverAfterKill9) {
   double takeover = std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
   std::printf("[measure] follower leading %.2f s after kill -9 (lease %d s, retry %.1f s)\n",
               takeover, kLeaseSeconds, kRetrySeconds);
-  // The follower may have observed the last renewal up to one retry period late, and notices
-  // expiry at its next poll; 100 ms of polling slack in this test.
-  EXPECT_LE(takeover, kLeaseSeconds + 2 * kRetrySeconds + 0.3);
+  // As in client-go, the follower measures the lease from when it saw the last renewal (up to
+  // one retry period after it happened) and notices expiry at its next poll (up to one more);
+  // 1 s of slack for a loaded CI machine and this test's polling.
+  EXPECT_LE(takeover, kLeaseSeconds + 2 * kRetrySeconds + 1.0);
 
   // The new leader reconciles: a new instance, and a deleted child of an old one comes back.
   ASSERT_TRUE(CreateInstance("after").ok());
