@@ -661,8 +661,8 @@ Outcome InstanceController::ReconcileNodes(Ctx& c) {
         }
         Result<json::Value> applied = ApplyChild(gvr, ns, name, obj);
         if (!applied.ok()) {
-          node_error = applied.status().WithPrefix("resource \"" + id + "\": apply " +
-                                                   ns + "/" + name);
+          // The client's message already says "apply <resource> <ns>/<name>".
+          node_error = applied.status().WithPrefix("resource \"" + id + "\"");
           if (IsTransient(applied.status())) {
             transient = applied.status();
           }
