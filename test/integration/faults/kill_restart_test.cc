@@ -1,5 +1,6 @@
 // Fault: kill -9 the controller while 100 instances reconcile, then start it again. Every
-// instance must reach ACTIVE with exactly its expected children: no duplicate, no orphan.
+// instance must reach ACTIVE with exactly its expected children: no duplicate, no orphan. Then
+// the same while the 100 instances are deleted: everything goes, nothing is left behind.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -145,6 +146,34 @@ TEST_F(KillRestartTest, AllInstancesActiveWithExactChildrenAfterKill9) {
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(WriteRequests(*after), WriteRequests(*before));
   EXPECT_TRUE(fresh->HttpGet(fresh->health_port(), "/healthz").ok());
+  fresh->Kill();
+
+  // Teardown under kill -9: delete every instance with a slow controller, kill it once some
+  // children are gone, restart: every instance and every child goes, nothing is left behind.
+  auto slow_again = StartController({"--client-qps", "20", "--client-burst", "20",
+                                     "--dynamic-controller-concurrent-reconciles", "4"});
+  ASSERT_NE(slow_again, nullptr);
+  for (int i = 0; i < kInstances; ++i) {
+    ASSERT_TRUE(client().Delete(InstanceGvr(Kind()), ns_, "i" + std::to_string(i)).ok());
+  }
+  ASSERT_TRUE(Eventually([&] { return OwnedChildren() <= kInstances * 3 * 4 / 5; }))
+      << slow_again->LogTail();
+  slow_again->Kill();
+  size_t left_at_kill = OwnedChildren();
+  std::printf("[measure] killed during teardown with %zu/%d children left\n", left_at_kill,
+              kInstances * 3);
+  EXPECT_GT(left_at_kill, 0u) << "the kill did not land mid-teardown";
+  auto last = StartController({"--dynamic-controller-concurrent-reconciles", "4"});
+  ASSERT_NE(last, nullptr);
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto insts = client().List(InstanceGvr(Kind()), ns_);
+        auto cms = client().List(kConfigMaps, ns_);
+        return insts.ok() && insts->items.empty() && cms.ok() && cms->items.empty();
+      },
+      std::chrono::seconds(150)))
+      << OwnedChildren() << " children left\n"
+      << last->LogTail();
 }
 
 }  // namespace
