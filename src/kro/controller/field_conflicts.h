@@ -18,10 +18,11 @@
 
 namespace kro::controller {
 
-// Managers other than `self` whose managedFields entry has operation Apply (on the main
-// resource, not a subresource) and owns at least one field that `desired` sets. Sorted,
-// without duplicates. List items (k:/v:/i: keys) count as shared whenever `desired` sets the
-// list (conservative: this only runs after the server reported a conflict).
+// Managers other than `self` whose managedFields entry in `live` has operation Apply (on the
+// main resource, not a subresource) and owns at least one field that `desired` sets to a value
+// other than the live one (only those fields can conflict; a field both set to the same value is
+// shared). Sorted, without duplicates. The entries of a list that differs count as owned
+// (conservative: this only runs after the server reported a conflict).
 std::vector<std::string> CoApplyingManagers(const json::Value& live, const json::Value& desired,
                                             std::string_view self);
 

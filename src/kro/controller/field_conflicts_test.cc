@@ -37,6 +37,15 @@ TEST(CoApplyingManagersTest, UpdateManagersAndSelfAreNot) {
   EXPECT_TRUE(CoApplyingManagers(live, J(kDesired), "kro.run/applyset").empty());
 }
 
+TEST(CoApplyingManagersTest, SameValueIsSharedNotConflicting) {
+  // "team" applies data.mine with the value kro wants too; the drift on data.owner is an
+  // imperative edit, so kro may force it back.
+  json::Value live = Live(R"([
+    {"manager":"team","operation":"Apply","fieldsV1":{"f:data":{"f:mine":{}}}},
+    {"manager":"kubectl-edit","operation":"Update","fieldsV1":{"f:data":{"f:owner":{}}}}])");
+  EXPECT_TRUE(CoApplyingManagers(live, J(kDesired), "kro.run/applyset").empty());
+}
+
 TEST(CoApplyingManagersTest, DisjointFieldsAndContainerOnlyAreNot) {
   json::Value live = Live(R"([
     {"manager":"labeler","operation":"Apply",
@@ -46,7 +55,8 @@ TEST(CoApplyingManagersTest, DisjointFieldsAndContainerOnlyAreNot) {
 
 TEST(CoApplyingManagersTest, ListEntriesOfAListWeSetAreShared) {
   json::Value live = J(R"({"metadata":{"managedFields":[{"manager":"other","operation":"Apply",
-    "fieldsV1":{"f:spec":{"f:ports":{"k:{\"port\":80}":{".":{},"f:port":{}}}}}}]}})");
+    "fieldsV1":{"f:spec":{"f:ports":{"k:{\"port\":80}":{".":{},"f:port":{}}}}}}]},
+    "spec":{"ports":[{"port":80,"name":"x"}]}})");
   json::Value desired = J(R"({"spec":{"ports":[{"port":80}]}})");
   EXPECT_EQ(CoApplyingManagers(live, desired, "kro.run/applyset"),
             std::vector<std::string>{"other"});

@@ -64,7 +64,9 @@ TEST_F(FieldConflictTest, OtherApplierGetsAClearConditionAndNoWriteFight) {
   ASSERT_TRUE(Eventually([&] { return InstanceState(Kind(), "x") == "ACTIVE"; }))
       << kro->LogTail();
 
-  // Drift from an imperative write (operation Update) is repaired, as upstream does.
+  // A manager that applies a field with kro's own value shares it: no conflict. Drift from an
+  // imperative write (operation Update) is then still repaired, as upstream does.
+  ASSERT_TRUE(ApplyAs("team", "{fixed: 'yes'}").ok());
   ASSERT_TRUE(client()
                   .Patch(kConfigMaps, ns_, "x-settings", kube::PatchType::kMerge,
                          Y("{data: {owner: edited}}"), kube::WriteOptions{"kubectl-edit", false})
