@@ -4,7 +4,10 @@
 
 #include <array>
 #include <atomic>
+#include <optional>
 #include <utility>
+
+#include "kro/kube/server_name.h"
 
 namespace kro::kube {
 
@@ -16,8 +19,12 @@ struct CurlTransport::Impl {
   std::mutex pool_mu;
   std::vector<CURL*> idle;  // guarded by pool_mu
   std::atomic<long> connections{0};
+  // Set when the kubeconfig names a tls-server-name (see server_name.h).
+  std::optional<ServerNameRoute> route;
+  curl_slist* connect_to = nullptr;
 
   ~Impl() {
+    curl_slist_free_all(connect_to);
     for (CURL* h : idle) {
       curl_easy_cleanup(h);
     }
@@ -124,6 +131,12 @@ Result<std::unique_ptr<CurlTransport>> CurlTransport::Create(const RestConfig& c
   auto impl = std::make_unique<Impl>();
   impl->config = config;
   impl->options = std::move(options);
+  if (!config.tls_server_name.empty()) {
+    KRO_ASSIGN_OR_RETURN(ServerNameRoute route,
+                         RouteForServerName(config.server, config.tls_server_name));
+    impl->connect_to = curl_slist_append(nullptr, route.connect_to.c_str());
+    impl->route = std::move(route);
+  }
   impl->share = curl_share_init();
   if (impl->share == nullptr) {
     return Internal("curl_share_init failed");
@@ -156,7 +169,10 @@ curl_slist* Setup(CurlTransport::Impl& impl, CURL* h, const HttpRequest& req, Tr
   t.handle = h;
   curl_easy_setopt(h, CURLOPT_SHARE, impl.share);
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  std::string url = cfg.server + req.path;
+  std::string url = (impl.route ? impl.route->url_base : cfg.server) + req.path;
+  if (impl.route) {
+    curl_easy_setopt(h, CURLOPT_CONNECT_TO, impl.connect_to);
+  }
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());  // curl copies the string
   curl_easy_setopt(h, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
@@ -189,6 +205,9 @@ curl_slist* Setup(CurlTransport::Impl& impl, CURL* h, const HttpRequest& req, Tr
   }
   curl_slist* headers = nullptr;
   headers = curl_slist_append(headers, "Expect:");
+  if (impl.route) {
+    headers = curl_slist_append(headers, impl.route->host_header.c_str());
+  }
   if (!cfg.bearer_token.empty()) {
     headers = curl_slist_append(headers, ("Authorization: Bearer " + cfg.bearer_token).c_str());
   }

@@ -168,6 +168,27 @@ TEST_F(ClientIT, TransportErrorsNameTheAddressAndCause) {
   std::printf("TLS failure reads: %s\n", tls.status().ToString().c_str());
 }
 
+TEST_F(ClientIT, TlsServerNameIsWhatTheCertificateIsCheckedAgainst) {
+  // The serving certificate names 127.0.0.1 and kubernetes.default but not wrong.example.com;
+  // the server URL stays the same, only tls-server-name changes.
+  RestConfig good = config();
+  good.tls_server_name = "kubernetes.default";
+  auto g = Client::Create(good);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  auto ok = (*g)->List(kConfigMaps, ns());
+  EXPECT_TRUE(ok.ok()) << ok.status().ToString();
+
+  RestConfig bad = config();
+  bad.tls_server_name = "wrong.example.com";
+  auto b = Client::Create(bad);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  auto denied = (*b)->List(kConfigMaps, ns());
+  ASSERT_FALSE(denied.ok());
+  EXPECT_EQ(denied.status().code(), ErrorCode::kUnavailable);
+  EXPECT_NE(denied.status().message().find("wrong.example.com"), std::string::npos)
+      << denied.status().message();
+}
+
 TEST_F(ClientIT, ConnectionsAreReusedAndCreatesAreFast) {
   auto transport = CurlTransport::Create(config());
   ASSERT_TRUE(transport.ok());
