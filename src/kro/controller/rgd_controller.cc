@@ -79,6 +79,23 @@ runtime::ConditionSet RgdConditions(const json::Value& rgd) {
       Str(rgd, "metadata.creationTimestamp"), NowRfc3339());
 }
 
+// status.resources of an RGD (and of its GraphRevision): each node with its dependencies.
+json::Array ResourcesStatus(const graph::Graph& g) {
+  json::Array resources;
+  for (const graph::Node& n : g.nodes) {
+    json::Object r{{"id", n.id}};
+    if (!n.dependencies.empty()) {
+      json::Array deps;
+      for (const std::string& d : n.dependencies) {
+        deps.emplace_back(json::Object{{"id", d}});
+      }
+      r["dependencies"] = std::move(deps);
+    }
+    resources.emplace_back(std::move(r));
+  }
+  return resources;
+}
+
 // The instance CRD when the graph builder did not synthesize one: the spec schema from
 // SimpleSchema and a status that accepts any projected field (kro's state and conditions are
 // added by SynthesizeCrd).
@@ -111,7 +128,8 @@ RgdController::RgdController(kube::Client& client, kube::RestMapper& mapper,
       instances_(instances),
       metrics_(metrics),
       log_(log),
-      options_(options) {
+      options_(options),
+      revisions_(client, log, options.rgd_max_graph_revisions) {
   offline_ = std::make_unique<graph::OfflineResolver>(
       options.openapi_dir.empty() ? DefaultOpenApiDir() : options.openapi_dir);
   resolver_ = std::make_unique<ClusterSchemaResolver>(&openapi_, &mapper_, offline_.get());
@@ -217,6 +235,7 @@ Status RgdController::WriteStatus(const json::Value& rgd, const json::Value& new
 
 Outcome RgdController::Finalize(const json::Value& rgd) {
   std::string name = Str(rgd, "metadata.name");
+  revisions_.Forget(name);  // its GraphRevisions go with it (ownerReferences)
   kube::Gvr gvr;
   bool known = false;
   {
@@ -262,6 +281,39 @@ Outcome RgdController::Finalize(const json::Value& rgd) {
     }
   }
   return Outcome::Done();
+}
+
+bool RgdController::SyncRevision(const json::Value& rgd, const RevisionResult& result,
+                                 runtime::ConditionSet& cs, json::Object& status, Status* error) {
+  Result<int64_t> rev = revisions_.Sync(rgd, result);
+  if (rev.ok()) {
+    status["lastIssuedRevision"] = *rev;
+    if (result.verified) {
+      cs.SetTrue(api::kRgdConditionGraphRevisionsResolved, "Resolved",
+                 "revision " + std::to_string(*rev) + " compiled and active");
+    } else {
+      cs.SetFalse(api::kRgdConditionGraphRevisionsResolved, "InvalidGraph",
+                  "revision " + std::to_string(*rev) + " failed to compile");
+    }
+    return true;
+  }
+  if (rev.status().code() == ErrorCode::kNotFound) {
+    // The GraphRevision CRD is not installed: serve the compiled graph without revisions.
+    if (!revisions_missing_logged_.exchange(true)) {
+      log_.Info("GraphRevisions (internal.kro.run/v1alpha1) are not served: install "
+                "config/crd/internal.kro.run_graphrevisions.yaml to keep revisions; going on "
+                "without them");
+    }
+    if (result.verified) {
+      cs.SetTrue(api::kRgdConditionGraphRevisionsResolved, "Resolved",
+                 "generation " + std::to_string(Int(rgd, "metadata.generation")) +
+                     " compiled and active (GraphRevision API not installed)");
+    }
+    return true;
+  }
+  cs.SetFalse(api::kRgdConditionGraphRevisionsResolved, "Failed", rev.status().message());
+  *error = rev.status();
+  return false;
 }
 
 Outcome RgdController::Reconcile(const std::string& name) {
@@ -335,6 +387,19 @@ Outcome RgdController::Reconcile(const std::string& name) {
   if (const json::Value* old = json::Find(rgd, "status"); old != nullptr && old->is_object()) {
     status = old->as_object();
   }
+  RevisionResult revision;
+  revision.verified = compiled != nullptr;
+  revision.message = error;
+  if (compiled != nullptr) {
+    revision.topological_order = compiled->graph().topological_order;
+    revision.resources = ResourcesStatus(compiled->graph());
+  }
+  Status revision_error;
+  if (!SyncRevision(rgd, revision, cs, status, &revision_error)) {
+    status["conditions"] = runtime::EncodeConditions(cs.conditions());
+    (void)WriteStatus(rgd, json::Value(std::move(status)));
+    return Outcome::Retry(revision_error);
+  }
   if (compiled == nullptr) {
     log_.Info("rgd " + name + ": invalid: " + error);
     cs.SetFalse(api::kRgdConditionGraphAccepted, "InvalidResourceGraph", error);
@@ -345,9 +410,6 @@ Outcome RgdController::Reconcile(const std::string& name) {
   }
   const graph::Graph& g = compiled->graph();
   cs.SetTrue(api::kRgdConditionGraphAccepted, "Valid", "resource graph and schema are valid");
-  cs.SetTrue(api::kRgdConditionGraphRevisionsResolved, "Resolved",
-             "revision " + std::to_string(Int(rgd, "metadata.generation")) +
-                 " compiled and active");
 
   // ---- 3. the instance CRD ----------------------------------------------------------------------
   json::Value crd = g.crd;
@@ -432,19 +494,7 @@ Outcome RgdController::Reconcile(const std::string& name) {
     order.emplace_back(json::String(id));
   }
   status["topologicalOrder"] = std::move(order);
-  json::Array resources;
-  for (const graph::Node& n : g.nodes) {
-    json::Object r{{"id", n.id}};
-    if (!n.dependencies.empty()) {
-      json::Array deps;
-      for (const std::string& d : n.dependencies) {
-        deps.emplace_back(json::Object{{"id", d}});
-      }
-      r["dependencies"] = std::move(deps);
-    }
-    resources.emplace_back(std::move(r));
-  }
-  status["resources"] = std::move(resources);
+  status["resources"] = ResourcesStatus(g);
   Status s = WriteStatus(rgd, json::Value(std::move(status)));
   if (!s.ok()) {
     return Outcome::Retry(s);

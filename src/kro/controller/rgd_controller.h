@@ -10,6 +10,7 @@
 // Status is written only when it changed. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -17,9 +18,11 @@
 #include <thread>
 #include <vector>
 
+#include "kro/controller/graph_revisions.h"
 #include "kro/controller/instance_controller.h"
 #include "kro/controller/schema_resolver.h"
 #include "kro/kube/informer.h"
+#include "kro/runtime/conditions.h"
 
 namespace kro::controller {
 
@@ -48,6 +51,10 @@ class RgdController {
   void Worker(std::stop_token st);
   Outcome Finalize(const json::Value& rgd);
   Status WriteStatus(const json::Value& rgd, const json::Value& new_status);
+  // Issues/updates the GraphRevision of `rgd` for `result` and records the revision in
+  // `status` and the GraphRevisionsResolved condition. False when the caller must retry.
+  bool SyncRevision(const json::Value& rgd, const RevisionResult& result,
+                    runtime::ConditionSet& cs, json::Object& status, Status* error);
 
   kube::Client& client_;
   kube::RestMapper& mapper_;
@@ -58,6 +65,8 @@ class RgdController {
   const ControllerOptions& options_;
   std::unique_ptr<graph::OfflineResolver> offline_;
   std::unique_ptr<ClusterSchemaResolver> resolver_;
+  GraphRevisions revisions_;
+  std::atomic<bool> revisions_missing_logged_{false};
   WorkQueue<std::string> queue_;
   std::shared_ptr<kube::Informer> informer_;
   std::mutex mu_;

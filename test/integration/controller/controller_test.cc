@@ -2,6 +2,7 @@
 // in-process, one per test binary; each test works in its own namespace and RGD).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -9,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "kro/controller/manager.h"
 #include "kro/kube/client.h"
@@ -78,29 +80,32 @@ class ControllerEnvironment : public ::testing::Environment {
       return;
     }
     client_ = std::move(*client);
-    // The RGD CRD.
-    std::ifstream in(testenv::SourceDir() + "/config/crd/kro.run_resourcegraphdefinitions.yaml");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    json::Value crd = Y(ss.str());
-    kube::ApplyOptions ao;
-    ao.field_manager = "test";
-    ao.force = true;
-    auto applied = client_->Apply(kCrds, "", crd, ao);
-    if (!applied.ok()) {
-      status_ = applied.status();
-      return;
-    }
-    Eventually([&] {
-      auto c = client_->Get(kCrds, "", Str(crd, "metadata.name"));
-      if (!c.ok()) return false;
-      const json::Value* conds = json::Find(*c, "status.conditions");
-      if (conds == nullptr || !conds->is_array()) return false;
-      for (const auto& x : conds->as_array()) {
-        if (Str(x, "type") == "Established" && Str(x, "status") == "True") return true;
+    // The CRDs kro ships: ResourceGraphDefinitions and GraphRevisions.
+    for (const char* file : {"kro.run_resourcegraphdefinitions.yaml",
+                             "internal.kro.run_graphrevisions.yaml"}) {
+      std::ifstream in(testenv::SourceDir() + "/config/crd/" + file);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      json::Value crd = Y(ss.str());
+      kube::ApplyOptions ao;
+      ao.field_manager = "test";
+      ao.force = true;
+      auto applied = client_->Apply(kCrds, "", crd, ao);
+      if (!applied.ok()) {
+        status_ = applied.status();
+        return;
       }
-      return false;
-    });
+      Eventually([&] {
+        auto c = client_->Get(kCrds, "", Str(crd, "metadata.name"));
+        if (!c.ok()) return false;
+        const json::Value* conds = json::Find(*c, "status.conditions");
+        if (conds == nullptr || !conds->is_array()) return false;
+        for (const auto& x : conds->as_array()) {
+          if (Str(x, "type") == "Established" && Str(x, "status") == "True") return true;
+        }
+        return false;
+      });
+    }
     ControllerOptions o;
     o.kubeconfig = cp_->kubeconfig_path();
     o.metrics_bind_address = "127.0.0.1:0";
@@ -277,6 +282,71 @@ TEST_F(ControllerTest, RgdBecomesActiveAndCrdAppears) {
     has_finalizer |= f.as_string() == "kro.run/finalizer";
   }
   EXPECT_TRUE(has_finalizer);
+}
+
+TEST_F(ControllerTest, EachSpecChangeIssuesAGraphRevisionAndOldOnesAreRemoved) {
+  const kube::Gvr kGraphRevisions{"internal.kro.run", "v1alpha1", "graphrevisions"};
+  auto revisions = [&] {
+    kube::ListOptions lo;
+    lo.field_selector = "spec.snapshot.name=" + RgdName();
+    auto l = client().List(kGraphRevisions, "", lo);
+    EXPECT_TRUE(l.ok()) << l.status().ToString();
+    std::vector<std::string> names;
+    if (l.ok()) {
+      for (const json::Value& gr : l->items) names.push_back(Str(gr, "metadata.name"));
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  auto last_issued = [&] {
+    const json::Value* v = json::Find(GetRgd(), "status.lastIssuedRevision");
+    return v != nullptr && v->is_int64() ? v->as_int64() : int64_t{0};
+  };
+  json::Value created = CreateRgd(AppRgd());
+  ASSERT_TRUE(WaitRgdState("Active")) << json::Serialize(GetRgd());
+  ASSERT_TRUE(Eventually([&] { return last_issued() == 1; })) << json::Serialize(GetRgd());
+  auto gr = client().Get(kGraphRevisions, "", RgdName() + "-r00001");
+  ASSERT_TRUE(gr.ok()) << gr.status().ToString();
+  EXPECT_EQ(Str(*gr, "spec.snapshot.name"), RgdName());
+  EXPECT_TRUE(json::Equal(*json::Find(*gr, "spec.snapshot.spec"), *json::Find(GetRgd(), "spec")));
+  EXPECT_EQ(Str(*gr, "metadata.ownerReferences[0].uid"), Str(created, "metadata.uid"));
+  const json::Value* labels = json::Find(*gr, "metadata.labels");
+  ASSERT_NE(labels, nullptr);
+  const json::Value* rgd_label = labels->as_object().if_contains("kro.run/resource-graph-definition-name");
+  ASSERT_NE(rgd_label, nullptr);
+  EXPECT_EQ(rgd_label->as_string(), RgdName());
+  EXPECT_NE(labels->as_object().if_contains("kro.run/graph-revision-hash"), nullptr);
+  ASSERT_TRUE(Eventually([&] {
+    auto g = client().Get(kGraphRevisions, "", RgdName() + "-r00001");
+    return g.ok() && json::Serialize(*json::Find(*g, "status.topologicalOrder")) ==
+                         R"(["config","gate","leaf"])";
+  }));
+  gr = client().Get(kGraphRevisions, "", RgdName() + "-r00001");
+  std::string ready, verified;
+  for (const auto& c : json::Find(*gr, "status.conditions")->as_array()) {
+    if (Str(c, "type") == "Ready") ready = Str(c, "status");
+    if (Str(c, "type") == "GraphVerified") verified = Str(c, "status");
+  }
+  EXPECT_EQ(ready, "True");
+  EXPECT_EQ(verified, "True");
+
+  // A change outside spec issues nothing.
+  ASSERT_TRUE(client().Patch(kRgds, "", RgdName(), kube::PatchType::kMerge,
+                             Y("{metadata: {labels: {team: a}}}")).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  EXPECT_EQ(revisions(), std::vector<std::string>{RgdName() + "-r00001"});
+
+  // Six spec changes: revisions 2..7 are issued, only the newest five (the default) are kept.
+  for (int i = 2; i <= 7; ++i) {
+    ASSERT_TRUE(client().Patch(kRgds, "", RgdName(), kube::PatchType::kJson,
+                               Y("[{op: replace, path: /spec/resources/0/template/data/owner, "
+                                 "value: 'v" + std::to_string(i) + "'}]")).ok());
+    ASSERT_TRUE(Eventually([&] { return last_issued() == i; })) << json::Serialize(GetRgd());
+  }
+  std::vector<std::string> want;
+  for (int i = 3; i <= 7; ++i) want.push_back(RgdName() + "-r0000" + std::to_string(i));
+  EXPECT_TRUE(Eventually([&] { return revisions() == want; }));
+  EXPECT_EQ(revisions(), want);
 }
 
 TEST_F(ControllerTest, InvalidRgdGetsGraphAcceptedFalseWithMessage) {
