@@ -1,6 +1,7 @@
 #include "kro/controller/instance_controller.h"
 
 #include "kro/controller/field_conflicts.h"
+#include "kro/controller/applyset.h"
 #include "kro/controller/informer_errors.h"
 #include "kro/controller/object_meta.h"
 
@@ -84,6 +85,7 @@ struct InstanceController::Ctx {
   std::shared_ptr<const InstanceGraph> ig;
   json::Value instance;
   std::string uid;
+  std::string applyset_id;  // the instance as ApplySet parent (applyset.h)
   std::unique_ptr<runtime::Runtime> rt;
   runtime::StateManager sm;
   bool managed = false;
@@ -289,6 +291,7 @@ json::Object InstanceController::ChildLabels(const Ctx& c, std::string_view node
   l[api::kInstanceKindLabel] = c.ig->gvk.kind;
   l[api::kResourceGraphDefinitionIdLabel] = c.ig->rgd_uid;
   l[api::kResourceGraphDefinitionNameLabel] = c.ig->rgd_name;
+  l[kApplySetPartOfLabel] = c.applyset_id;
   return l;
 }
 
@@ -367,6 +370,7 @@ Outcome InstanceController::Reconcile(const InstanceKey& key) {
   }
   c.instance = *cached;
   c.uid = std::string(kube::UidOf(c.instance));
+  c.applyset_id = ApplySetId(key.name, key.ns, c.ig->gvk.kind, c.ig->gvk.group);
   runtime::RuntimeOptions ropts;
   ropts.max_collection_size = options_.rgd_max_collection_size;
   c.rt = std::make_unique<runtime::Runtime>(c.ig->graph, c.instance, ropts);
@@ -407,13 +411,36 @@ Status InstanceController::EnsureManaged(Ctx& c) {
   want[api::kKroVersionLabel] = options_.version;
   want[api::kResourceGraphDefinitionIdLabel] = c.ig->rgd_uid;
   want[api::kResourceGraphDefinitionNameLabel] = c.ig->rgd_name;
+  want[kApplySetIdLabel] = c.applyset_id;
   json::Object missing;
   for (const auto& kv : want) {
     if (Label(c.instance, kv.key()) != kv.value().as_string()) {
       missing[kv.key()] = kv.value();
     }
   }
-  if (!need_finalizer && missing.empty()) {
+  // ApplySet parent annotations; the namespaces come from the children kro has seen so far
+  // (a child in a new namespace enqueues the instance, and the next pass adds it).
+  std::set<std::string> child_namespaces;
+  if (!c.uid.empty()) {
+    for (const ChildObject& ch : children_->ChildrenOf(c.uid)) {
+      child_namespaces.insert(std::string(kube::NamespaceOf(*ch.object)));
+    }
+  }
+  json::Object want_annotations;
+  want_annotations[kApplySetToolingAnnotation] = "kro/" + options_.version;
+  want_annotations[kApplySetGroupKindsAnnotation] = ApplySetGroupKinds(c.ig->graph->graph());
+  want_annotations[kApplySetNamespacesAnnotation] =
+      ApplySetAdditionalNamespaces(child_namespaces, c.key.ns);
+  const json::Value* have = json::Find(c.instance, "metadata.annotations");
+  json::Object changed_annotations;
+  for (const auto& kv : want_annotations) {
+    const json::Value* v =
+        have != nullptr && have->is_object() ? have->as_object().if_contains(kv.key()) : nullptr;
+    if (v == nullptr || !v->is_string() || v->as_string() != kv.value().as_string()) {
+      changed_annotations[kv.key()] = kv.value();
+    }
+  }
+  if (!need_finalizer && missing.empty() && changed_annotations.empty()) {
     return Status::Ok();
   }
   json::Object md;
@@ -423,6 +450,9 @@ Status InstanceController::EnsureManaged(Ctx& c) {
   }
   if (!missing.empty()) {
     md["labels"] = std::move(missing);
+  }
+  if (!changed_annotations.empty()) {
+    md["annotations"] = std::move(changed_annotations);
   }
   md["resourceVersion"] = std::string(kube::ResourceVersionOf(c.instance));
   json::Object patch;

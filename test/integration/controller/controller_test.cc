@@ -349,6 +349,27 @@ TEST_F(ControllerTest, EachSpecChangeIssuesAGraphRevisionAndOldOnesAreRemoved) {
   EXPECT_EQ(revisions(), want);
 }
 
+TEST_F(ControllerTest, InstanceIsAnApplySetParentAndEveryChildIsPartOfIt) {
+  ActiveInstance("aps");
+  json::Value inst = GetInstance("aps");
+  auto meta = [](const json::Value& obj, const char* field, const char* key) {
+    const json::Value* m = json::Find(obj, std::string("metadata.") + field);
+    const json::Value* v = m != nullptr && m->is_object() ? m->as_object().if_contains(key)
+                                                           : nullptr;
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string("<unset>");
+  };
+  std::string id = meta(inst, "labels", "applyset.kubernetes.io/id");
+  EXPECT_EQ(id.rfind("applyset-", 0), 0u) << id;
+  EXPECT_EQ(meta(inst, "annotations", "applyset.kubernetes.io/tooling"), "kro/v0.9.3");
+  EXPECT_EQ(meta(inst, "annotations", "applyset.kubernetes.io/contains-group-kinds"), "ConfigMap");
+  EXPECT_EQ(meta(inst, "annotations", "applyset.kubernetes.io/additional-namespaces"), "");
+  for (const char* child : {"aps-config", "aps-config-gate", "aps-config-gate-leaf"}) {
+    auto cm = GetCm(child);
+    ASSERT_TRUE(cm.ok()) << child;
+    EXPECT_EQ(meta(*cm, "labels", "applyset.kubernetes.io/part-of"), id) << child;
+  }
+}
+
 TEST_F(ControllerTest, InvalidRgdGetsGraphAcceptedFalseWithMessage) {
   std::string yaml = AppRgd();
   // An unknown identifier in a template.

@@ -1,0 +1,55 @@
+#include "kro/controller/applyset.h"
+
+#include <openssl/evp.h>
+
+#include "kro/cel/lib/library.h"
+
+namespace kro::controller {
+
+std::string ApplySetId(std::string_view name, std::string_view ns, std::string_view kind,
+                       std::string_view group) {
+  std::string gknn = std::string(name) + "." + std::string(ns) + "." + std::string(kind) + "." +
+                     std::string(group);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(gknn.data(), gknn.size(), digest, &len, EVP_sha256(), nullptr);
+  std::string b64 = cel::Base64Encode(
+      std::string_view(reinterpret_cast<const char*>(digest), static_cast<size_t>(len)));
+  std::string id;
+  id.reserve(b64.size());
+  for (char ch : b64) {
+    if (ch == '=') {
+      break;
+    }
+    id.push_back(ch == '+' ? '-' : ch == '/' ? '_' : ch);
+  }
+  return "applyset-" + id + "-v1";
+}
+
+std::string ApplySetGroupKinds(const graph::Graph& g) {
+  std::set<std::string> gks;
+  for (const graph::Node& n : g.nodes) {
+    if (n.type == graph::NodeType::kExternal || n.type == graph::NodeType::kExternalCollection) {
+      continue;
+    }
+    gks.insert(n.gvk.group.empty() ? n.gvk.kind : n.gvk.kind + "." + n.gvk.group);
+  }
+  std::string out;
+  for (const std::string& gk : gks) {
+    out += (out.empty() ? "" : ",") + gk;
+  }
+  return out;
+}
+
+std::string ApplySetAdditionalNamespaces(const std::set<std::string>& child_namespaces,
+                                         std::string_view parent_ns) {
+  std::string out;
+  for (const std::string& ns : child_namespaces) {
+    if (!ns.empty() && ns != parent_ns) {
+      out += (out.empty() ? "" : ",") + ns;
+    }
+  }
+  return out;
+}
+
+}  // namespace kro::controller
