@@ -57,6 +57,30 @@ bool IsCrd(const json::Value& v) {
   return k != nullptr && k->is_string() && k->as_string() == "CustomResourceDefinition";
 }
 
+// "not a ResourceGraphDefinition (kind X)" at the document's `kind` (or its start).
+api::Diagnostic NotAnRgd(const json::Value& doc, const json::PositionMap& positions, bool error) {
+  api::Diagnostic d;
+  d.cls = api::DiagnosticClass::kStructure;
+  d.severity = error ? api::Severity::kError : api::Severity::kWarning;
+  std::string what;
+  const json::Value* kind = doc.is_object() ? doc.as_object().if_contains("kind") : nullptr;
+  if (kind != nullptr && kind->is_string()) {
+    what = "kind " + std::string(kind->as_string());
+  } else if (doc.is_object()) {
+    what = "no kind";
+  } else {
+    what = doc.is_array() ? "a YAML list" : "a YAML scalar";
+  }
+  d.message = "not a ResourceGraphDefinition (" + what + ")";
+  if (!error) d.message += "; skipped";
+  auto at = positions.find(kind != nullptr ? "kind" : "");
+  if (at != positions.end()) {
+    d.line = at->second.line;
+    d.column = at->second.column;
+  }
+  return d;
+}
+
 }  // namespace
 
 LoadResult LoadAndCompile(const std::string& file, const CompileFlags& flags) {
@@ -94,9 +118,18 @@ LoadResult LoadAndCompile(const std::string& file, const CompileFlags& flags) {
   for (const json::Value& d : *docs) {
     if (IsCrd(d)) (void)out.resolver->AddCrd(d);
   }
+  size_t rgd_count = 0;
+  for (const json::Value& d : *docs) rgd_count += api::IsResourceGraphDefinition(d) ? 1 : 0;
   for (size_t i = 0; i < docs->size(); ++i) {
     const json::Value& d = (*docs)[i];
-    if (!api::IsResourceGraphDefinition(d)) continue;
+    if (!api::IsResourceGraphDefinition(d)) {
+      // Another kind of document. Alone, that is an error; beside RGDs, CRDs serve as schemas
+      // (above) and anything else is skipped with a warning.
+      if (rgd_count == 0 || !IsCrd(d)) {
+        out.diagnostics.push_back(NotAnRgd(d, positions[i], rgd_count == 0));
+      }
+      continue;
+    }
     CompiledRgd c;
     c.source.file = file;
     c.source.text = *text;
@@ -110,20 +143,8 @@ LoadResult LoadAndCompile(const std::string& file, const CompileFlags& flags) {
     opts.source = &cr.source;
     cr.result = graph::Compile(cr.parsed.rgd, opts, cr.parsed.diagnostics);
   }
-  if (out.rgds.empty()) {
-    if (docs->size() == 1 && docs->front().is_object()) {
-      // A single document that is not an RGD: report it like the parser would.
-      CompiledRgd c;
-      c.source.file = file;
-      c.source.text = *text;
-      c.source.positions = std::move(positions[0]);
-      c.parsed = api::ParseResourceGraphDefinition(docs->front(), &c.source);
-      out.diagnostics.insert(out.diagnostics.end(), c.parsed.diagnostics.begin(),
-                             c.parsed.diagnostics.end());
-    }
-    if (out.diagnostics.empty()) {
-      out.diagnostics.push_back(FileError("no ResourceGraphDefinition found in " + file));
-    }
+  if (docs->empty()) {
+    out.diagnostics.push_back(FileError("no ResourceGraphDefinition found in " + file));
   }
   return out;
 }

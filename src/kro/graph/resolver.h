@@ -1,5 +1,5 @@
 // Resource schemas for the graph builder: GVK -> OpenAPI v3 schema (upstream
-// pkg/graph/schema/resolver), plus a $ref-following view over such schemas.
+// pkg/graph/schema/resolver).
 //
 // SchemaResolver is the seam between the builder (offline, pure) and where schemas come from
 // (an API server's /openapi/v3, bundled documents, CRDs). Implementations must be thread-safe for
@@ -16,6 +16,7 @@
 
 #include "kro/base/result.h"
 #include "kro/json/json.h"
+#include "kro/schema/schema_view.h"
 
 namespace kro::graph {
 
@@ -32,38 +33,9 @@ struct Gvk {
 // Splits "apps/v1" into group and version.
 Gvk MakeGvk(std::string_view api_version, std::string_view kind);
 
-// A schema node inside a shared document; follows `$ref: "#/components/schemas/X"` and
-// single-element `allOf` wrappers transparently. Cheap to copy.
-class SchemaView {
- public:
-  SchemaView() = default;
-  SchemaView(std::shared_ptr<const json::Value> doc, const json::Value* node);
-
-  bool valid() const { return node_ != nullptr; }
-  const json::Value* node() const { return node_; }
-
-  // The first "type" ("object", "string", ...), or "" if none.
-  std::string Type() const;
-  bool PreserveUnknownFields() const;
-  bool IntOrString() const;
-  bool HasProperties() const;
-  // Property `name`, or additionalProperties' schema; invalid view if neither.
-  SchemaView Field(std::string_view name) const;
-  SchemaView Property(std::string_view name) const;
-  SchemaView AdditionalProperties() const;
-  SchemaView Items() const;
-  // Types allowed by oneOf/anyOf members (Quantity-style string|number), empty if none.
-  std::vector<std::string> CompositeTypes() const;
-  // A self-contained copy of this schema ($refs inlined). Deeper than `max_depth` levels (for
-  // recursive schemas) a subtree becomes {x-kubernetes-preserve-unknown-fields: true}.
-  json::Value Inline(int max_depth = 24) const;
-
- private:
-  SchemaView Wrap(const json::Value* n) const;
-  static bool HasMember(const json::Value* v, std::string_view key);
-  std::shared_ptr<const json::Value> doc_;
-  const json::Value* node_ = nullptr;
-};
+// The schema view the graph stores (kro/schema/schema_view.h): graph code and its callers
+// spell it graph::SchemaView.
+using SchemaView = schema::SchemaView;
 
 struct ResolvedSchema {
   SchemaView schema;

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <set>
+#include <utility>
 
 #include "kro/cel/environment.h"
 #include "kro/schema/cel_types.h"
@@ -60,22 +62,27 @@ json::Value InstanceObjectSchema(const json::Value& spec, bool namespaced) {
   return root;
 }
 
+// Struct pairs already being compared (by schema identity): recursive schemas are compatible
+// with themselves coinductively, so a comparison never loops.
+using CompatSeen = std::set<std::pair<const void*, const void*>>;
+
 // Structural compatibility after nominal assignability failed (upstream
 // AreTypesStructurallyCompatible, simplified): dyn matches anything, optionals unwrap, lists and
 // maps compare element-wise, struct-to-struct by field subset, map <-> struct when keys are
 // strings.
-bool Compatible(const Type& out, const Type& want, const schema::SchemaTypeProvider& p, int depth) {
+bool Compatible(const Type& out, const Type& want, const schema::SchemaTypeProvider& p, int depth,
+                CompatSeen& seen) {
   if (depth > 32) return true;
   if (out.IsDyn() || want.IsDyn() || out.IsError()) return true;
   if (cel::IsAssignableType(want, out)) return true;
-  if (out.IsOptional()) return Compatible(out.params()[0], want, p, depth + 1);
+  if (out.IsOptional()) return Compatible(out.params()[0], want, p, depth + 1, seen);
   if (out.kind() == TypeKind::kNull) return true;
   if (out.kind() == TypeKind::kList && want.kind() == TypeKind::kList) {
-    return Compatible(out.params()[0], want.params()[0], p, depth + 1);
+    return Compatible(out.params()[0], want.params()[0], p, depth + 1, seen);
   }
   if (out.kind() == TypeKind::kMap && want.kind() == TypeKind::kMap) {
-    return Compatible(out.params()[0], want.params()[0], p, depth + 1) &&
-           Compatible(out.params()[1], want.params()[1], p, depth + 1);
+    return Compatible(out.params()[0], want.params()[0], p, depth + 1, seen) &&
+           Compatible(out.params()[1], want.params()[1], p, depth + 1, seen);
   }
   if (want.kind() == TypeKind::kStruct) {
     if (p.PreservesUnknownFields(want.name())) return true;
@@ -85,9 +92,14 @@ bool Compatible(const Type& out, const Type& want, const schema::SchemaTypeProvi
     if (out.kind() == TypeKind::kStruct) {
       const auto* os = p.FindStruct(out.name());
       if (os == nullptr) return false;
+      const auto* ws = p.FindStruct(want.name());
+      if (os->identity != nullptr && ws != nullptr && ws->identity != nullptr &&
+          !seen.emplace(os->identity, ws->identity).second) {
+        return true;
+      }
       for (const auto& [name, type] : os->fields) {
         auto wf = p.FindFieldType(want.name(), name);
-        if (!wf || !Compatible(type, wf->type, p, depth + 1)) return false;
+        if (!wf || !Compatible(type, wf->type, p, depth + 1, seen)) return false;
       }
       return true;
     }
@@ -140,14 +152,7 @@ class TypePass {
       bool list = n.type == NodeType::kCollection || n.type == NodeType::kExternalCollection;
       Type t = Type::Dyn();
       if (n.has_schema) {
-        json::Value s = n.schema.Inline();
-        if (list) {
-          json::Object arr;
-          arr["type"] = "array";
-          arr["items"] = std::move(s);
-          s = std::move(arr);
-        }
-        auto ct = provider_->AddVariable(n.id, s);
+        auto ct = provider_->AddVariable(n.id, n.schema, list);
         if (ct) t = *ct;
       } else if (list) {
         t = Type::List(Type::Dyn());
@@ -277,9 +282,10 @@ class TypePass {
       if (!e.standalone) continue;  // a string template: `+` already demanded strings
       if (!e.field_schema.valid()) continue;
       auto want = provider_->AddVariable("__expected_" + n.id + "_" + std::to_string(k++),
-                                         e.field_schema.Inline(8));
+                                         e.field_schema);
       if (!want) continue;
-      if (!Compatible(*out, *want, *provider_, 0)) {
+      CompatSeen seen;
+      if (!Compatible(*out, *want, *provider_, 0, seen)) {
         Report(api::DiagnosticClass::kType, e.rgd_path, e.line, e.column,
                "type mismatch in resource " + Quote(n.id) + " at path " + Quote(e.field_path) +
                    ": expression " + Quote(e.original) + " returns type " +

@@ -12,56 +12,63 @@ constexpr std::array<std::string_view, 21> kReserved = {
     "while",
 };
 
-const json::Object* AsObject(const json::Value* v) {
-  return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
+// Kubernetes' WithTypeAndObjectMeta: the root of an embedded resource always has apiVersion,
+// kind and metadata.name/generateName; if any is missing, metadata is replaced by just those two.
+bool HasTypeAndObjectMeta(const SchemaView& s) {
+  SchemaView md = s.Property("metadata");
+  return s.Property("kind").Type() == "string" && s.Property("apiVersion").Type() == "string" &&
+         md.Type() == "object" && md.Property("name").Type() == "string" &&
+         md.Property("generateName").Type() == "string";
 }
 
-std::string_view StringAt(const json::Object& o, std::string_view key) {
-  const json::Value* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
-}
-
-bool BoolAt(const json::Object& o, std::string_view key) {
-  const json::Value* v = o.if_contains(key);
-  return v != nullptr && v->is_bool() && v->get_bool();
-}
-
-bool HasType(const json::Object* props, std::string_view name, std::string_view type) {
-  const json::Object* p = props != nullptr ? AsObject(props->if_contains(name)) : nullptr;
-  return p != nullptr && StringAt(*p, "type") == type;
-}
-
-json::Object StringSchema() {
-  json::Object s;
-  s["type"] = "string";
-  return s;
-}
-
-// Kubernetes' WithTypeAndObjectMeta: the root of a resource always has apiVersion, kind and
-// metadata.name/generateName; if any is missing, metadata is replaced by just those two.
-json::Object WithTypeAndObjectMeta(const json::Object& s) {
-  const json::Object* props = AsObject(s.if_contains("properties"));
-  const json::Object* meta = props != nullptr ? AsObject(props->if_contains("metadata")) : nullptr;
-  const json::Object* meta_props = meta != nullptr ? AsObject(meta->if_contains("properties"))
-                                                   : nullptr;
-  if (HasType(props, "kind", "string") && HasType(props, "apiVersion", "string") &&
-      HasType(props, "metadata", "object") && HasType(meta_props, "name", "string") &&
-      HasType(meta_props, "generateName", "string")) {
-    return s;
+// The CEL type of schema node `s` for a value whose struct type (if it is an object) is called
+// `name`. nullopt: no CEL type. Never descends into struct fields (those are lazy).
+std::optional<cel::Type> CelTypeOf(const SchemaView& s, const std::string& name) {
+  if (!s.valid() || !s.node()->is_object()) {
+    return std::nullopt;
   }
-  json::Object out = s;
-  json::Object new_props = props != nullptr ? *props : json::Object();
-  new_props["kind"] = StringSchema();
-  new_props["apiVersion"] = StringSchema();
-  json::Object metadata;
-  metadata["type"] = "object";
-  json::Object mp;
-  mp["name"] = StringSchema();
-  mp["generateName"] = StringSchema();
-  metadata["properties"] = std::move(mp);
-  new_props["metadata"] = std::move(metadata);
-  out["properties"] = std::move(new_props);
-  return out;
+  if (s.IntOrString()) {
+    return cel::Type::Dyn();
+  }
+  std::string type = s.Type();
+  if (type == "array") {
+    auto elem = CelTypeOf(s.Items(), name + ".@idx");
+    if (!elem) {
+      return std::nullopt;
+    }
+    return cel::Type::List(*elem);
+  }
+  if (type == "object") {
+    SchemaView additional = s.AdditionalProperties();
+    if (additional.valid()) {
+      auto value_type = CelTypeOf(additional, name + ".@elem");
+      return cel::Type::Map(cel::Type::String(), value_type.value_or(cel::Type::Dyn()));
+    }
+    return cel::Type::Struct(name);
+  }
+  if (type == "string") {
+    std::string_view format = s.StringMember("format");
+    if (format == "byte") {
+      return cel::Type::Bytes();
+    }
+    if (format == "duration") {
+      return cel::Type::Duration();
+    }
+    if (format == "date" || format == "date-time") {
+      return cel::Type::Timestamp();
+    }
+    return cel::Type::String();
+  }
+  if (type == "boolean") {
+    return cel::Type::Bool();
+  }
+  if (type == "number") {
+    return cel::Type::Double();
+  }
+  if (type == "integer") {
+    return cel::Type::Int();
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -100,108 +107,155 @@ std::optional<std::string> EscapeFieldName(std::string_view name) {
 }
 
 std::optional<cel::Type> SchemaTypeProvider::AddVariable(std::string_view var,
-                                                         const json::Value& schema) {
+                                                         SchemaView schema, bool as_list) {
   std::string root = std::string(kTypeNamePrefix) + std::string(var);
-  // Drop the variable's earlier types ("__type_x" and "__type_x.*").
-  for (auto it = structs_.lower_bound(root); it != structs_.end();) {
-    const std::string& n = it->first;
-    if (n.compare(0, root.size(), root) != 0) {
-      break;
+  {
+    // Drop the variable's earlier types ("__type_x" and "__type_x.*").
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = structs_.lower_bound(root); it != structs_.end();) {
+      const std::string& n = it->first;
+      if (n.compare(0, root.size(), root) != 0) {
+        break;
+      }
+      if (n.size() == root.size() || n[root.size()] == '.') {
+        it = structs_.erase(it);
+      } else {
+        ++it;
+      }
     }
-    if (n.size() == root.size() || n[root.size()] == '.') {
-      it = structs_.erase(it);
-    } else {
-      ++it;
-    }
   }
-  return Convert(schema, root, false);
-}
-
-std::optional<cel::Type> SchemaTypeProvider::Convert(const json::Value& value,
-                                                     const std::string& name,
-                                                     bool resource_root) {
-  const json::Object* in = AsObject(&value);
-  if (in == nullptr) {
-    return std::nullopt;
-  }
-  if (BoolAt(*in, "x-kubernetes-int-or-string")) {
-    return cel::Type::Dyn();
-  }
-  json::Object rooted;
-  const json::Object* s = in;
-  if (resource_root) {
-    rooted = WithTypeAndObjectMeta(*in);
-    s = &rooted;
-  }
-  std::string_view type = StringAt(*s, "type");
-  if (type == "array") {
-    const json::Value* items = s->if_contains("items");
-    if (items == nullptr || !items->is_object()) {
-      return std::nullopt;
-    }
-    auto elem = Convert(*items, name + ".@idx",
-                        BoolAt(items->get_object(), "x-kubernetes-embedded-resource"));
+  roots_[root] = Root{schema, as_list};
+  if (as_list) {
+    auto elem = CelTypeOf(schema, root + ".@idx");
     if (!elem) {
       return std::nullopt;
     }
     return cel::Type::List(*elem);
   }
-  if (type == "object") {
-    if (const json::Object* additional = AsObject(s->if_contains("additionalProperties"))) {
-      auto value_type = Convert(json::Value(*additional), name + ".@elem",
-                                BoolAt(*additional, "x-kubernetes-embedded-resource"));
-      return cel::Type::Map(cel::Type::String(), value_type.value_or(cel::Type::Dyn()));
+  return CelTypeOf(schema, root);
+}
+
+std::optional<cel::Type> SchemaTypeProvider::AddVariable(std::string_view var,
+                                                         const json::Value& schema) {
+  auto doc = std::make_shared<const json::Value>(schema);
+  return AddVariable(var, SchemaView(doc, doc.get()), false);
+}
+
+std::optional<SchemaTypeProvider::Location> SchemaTypeProvider::Locate(
+    std::string_view name) const {
+  if (name.substr(0, kTypeNamePrefix.size()) != kTypeNamePrefix) {
+    return std::nullopt;
+  }
+  size_t dot = name.find('.', kTypeNamePrefix.size());
+  auto root = roots_.find(name.substr(0, dot));
+  if (root == roots_.end()) {
+    return std::nullopt;
+  }
+  Location at{root->second.view, false, false};
+  bool list_root = root->second.as_list;
+  // Walk the rest of the name: ".field" (escaped), ".@idx" (list element), ".@elem" (map value).
+  while (dot != std::string_view::npos) {
+    size_t next = name.find('.', dot + 1);
+    std::string_view seg = next == std::string_view::npos ? name.substr(dot + 1)
+                                                          : name.substr(dot + 1, next - dot - 1);
+    dot = next;
+    if (at.meta_stub) {
+      return std::nullopt;  // the stub's fields are strings
     }
-    StructDef def;
-    def.preserve_unknown_fields = BoolAt(*s, "x-kubernetes-preserve-unknown-fields");
-    if (const json::Object* props = AsObject(s->if_contains("properties"))) {
+    if (list_root) {
+      if (seg != "@idx") {
+        return std::nullopt;
+      }
+      list_root = false;  // the root view is already the element's schema
+    } else if (seg == "@idx") {
+      at.view = at.view.Items();
+    } else if (seg == "@elem") {
+      at.view = at.view.AdditionalProperties();
+    } else if (seg == "metadata" && at.embedded && !HasTypeAndObjectMeta(at.view)) {
+      at.meta_stub = true;
+      continue;
+    } else {
+      const json::Object* props = at.view.Properties();
+      if (props == nullptr) {
+        return std::nullopt;
+      }
+      SchemaView found;
       for (const auto& kv : *props) {
         auto escaped = EscapeFieldName(kv.key());
-        if (!escaped) {
-          continue;  // not selectable from CEL
-        }
-        const json::Value& prop = kv.value();
-        bool embedded =
-            prop.is_object() && BoolAt(prop.get_object(), "x-kubernetes-embedded-resource");
-        auto field_type = Convert(prop, name + "." + *escaped, embedded);
-        if (field_type) {
-          def.fields.emplace_back(*escaped, *field_type);
+        if (escaped && *escaped == seg) {
+          found = at.view.Wrap(&kv.value());
+          break;
         }
       }
+      at.view = found;
     }
-    std::sort(def.fields.begin(), def.fields.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
-    structs_[name] = std::move(def);
-    return cel::Type::Struct(name);
-  }
-  if (type == "string") {
-    std::string_view format = StringAt(*s, "format");
-    if (format == "byte") {
-      return cel::Type::Bytes();
+    if (!at.view.valid()) {
+      return std::nullopt;
     }
-    if (format == "duration") {
-      return cel::Type::Duration();
+    at.embedded = at.view.EmbeddedResource();
+  }
+  if (list_root) {
+    return std::nullopt;  // the variable itself is a list
+  }
+  return at;
+}
+
+SchemaTypeProvider::StructDef SchemaTypeProvider::BuildStruct(const Location& at,
+                                                              const std::string& name) const {
+  StructDef def;
+  if (at.meta_stub) {
+    def.fields = {{"generateName", cel::Type::String()}, {"name", cel::Type::String()}};
+    return def;
+  }
+  def.identity = at.view.node();
+  def.preserve_unknown_fields = at.view.PreserveUnknownFields();
+  bool add_meta = at.embedded && !HasTypeAndObjectMeta(at.view);
+  if (const json::Object* props = at.view.Properties()) {
+    def.fields.reserve(props->size() + (add_meta ? 3 : 0));
+    for (const auto& kv : *props) {
+      auto escaped = EscapeFieldName(kv.key());
+      if (!escaped) {
+        continue;  // not selectable from CEL
+      }
+      if (add_meta && (*escaped == "kind" || *escaped == "apiVersion" || *escaped == "metadata")) {
+        continue;
+      }
+      auto field_type = CelTypeOf(at.view.Wrap(&kv.value()), name + "." + *escaped);
+      if (field_type) {
+        def.fields.emplace_back(std::move(*escaped), std::move(*field_type));
+      }
     }
-    if (format == "date" || format == "date-time") {
-      return cel::Type::Timestamp();
-    }
-    return cel::Type::String();
   }
-  if (type == "boolean") {
-    return cel::Type::Bool();
+  if (add_meta) {
+    def.fields.emplace_back("kind", cel::Type::String());
+    def.fields.emplace_back("apiVersion", cel::Type::String());
+    def.fields.emplace_back("metadata", cel::Type::Struct(name + ".metadata"));
   }
-  if (type == "number") {
-    return cel::Type::Double();
-  }
-  if (type == "integer") {
-    return cel::Type::Int();
-  }
-  return std::nullopt;
+  std::sort(def.fields.begin(), def.fields.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return def;
 }
 
 const SchemaTypeProvider::StructDef* SchemaTypeProvider::FindStruct(std::string_view name) const {
+  std::lock_guard<std::mutex> lock(mu_);
   auto it = structs_.find(name);
-  return it == structs_.end() ? nullptr : &it->second;
+  if (it != structs_.end()) {
+    return &it->second;
+  }
+  std::optional<Location> at = Locate(name);
+  if (!at) {
+    return nullptr;
+  }
+  std::string key(name);
+  if (!at->meta_stub) {
+    // Only objects without an additionalProperties schema are structs.
+    std::optional<cel::Type> t = CelTypeOf(at->view, key);
+    if (!t || t->kind() != cel::TypeKind::kStruct) {
+      return nullptr;
+    }
+  }
+  StructDef def = BuildStruct(*at, key);
+  return &structs_.emplace(std::move(key), std::move(def)).first->second;
 }
 
 std::optional<cel::Type> SchemaTypeProvider::FindStructType(std::string_view name) const {

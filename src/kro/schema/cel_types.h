@@ -14,11 +14,17 @@
 //   Property names are escaped like Kubernetes (EscapeFieldName); a CEL reserved word may also be
 //   selected unescaped (`metadata.namespace` finds `__namespace__`).
 //
+// Struct types are resolved lazily: AddVariable only records the variable's schema, and a struct's
+// fields are worked out (and cached) the first time the checker asks for them, by walking the
+// struct's name back down the schema. So a recursive schema (a CRD template's JSONSchemaProps) costs
+// only as much as the expressions use, and no schema is ever copied.
+//
 // SchemaTypeProvider is thread-compatible while AddVariable is called and thread-safe for const
-// use afterwards.
+// use afterwards (the lazily filled cache is guarded by a mutex).
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +34,7 @@
 #include "kro/cel/checker/type_provider.h"
 #include "kro/cel/checker/types.h"
 #include "kro/json/json.h"
+#include "kro/schema/schema_view.h"
 
 namespace kro::schema {
 
@@ -47,16 +54,22 @@ class SchemaTypeProvider : public cel::TypeProvider {
   struct StructDef {
     std::vector<std::pair<std::string, cel::Type>> fields;  // escaped names, sorted
     bool preserve_unknown_fields = false;
+    // The schema node the struct was made from: two structs with the same identity have the
+    // same shape (recursive schemas repeat it). nullptr for synthesized structs.
+    const void* identity = nullptr;
   };
 
-  // Converts `schema` (an OpenAPI v3 schema object, e.g. a CRD's openAPIV3Schema or a resolved
-  // resource schema) for variable `var`, registers its struct types under
-  // `__type_<var>...` and returns the variable's type, or nullopt when the schema has no CEL type
-  // (upstream then declares no variable). Replaces an earlier registration of the same variable's
-  // types.
+  // Declares variable `var` with schema `schema` (a CRD's openAPIV3Schema, a resolved resource
+  // schema; `as_list`: a list of such objects, for collections). Its struct types are named
+  // `__type_<var>...`. Returns the variable's type, or nullopt when the schema has no CEL type
+  // (upstream then declares no variable). Replaces an earlier declaration of `var`.
+  std::optional<cel::Type> AddVariable(std::string_view var, SchemaView schema,
+                                       bool as_list = false);
+  // The same for a schema given as a JSON value (copied).
   std::optional<cel::Type> AddVariable(std::string_view var, const json::Value& schema);
 
-  // The struct definition called `name`, or nullptr.
+  // The struct definition called `name`, or nullptr. The pointer stays valid until the next
+  // AddVariable.
   const StructDef* FindStruct(std::string_view name) const;
 
   std::optional<cel::Type> FindStructType(std::string_view name) const override;
@@ -65,10 +78,22 @@ class SchemaTypeProvider : public cel::TypeProvider {
   bool PreservesUnknownFields(std::string_view struct_name) const override;
 
  private:
-  std::optional<cel::Type> Convert(const json::Value& schema, const std::string& name,
-                                   bool resource_root);
+  struct Root {
+    SchemaView view;
+    bool as_list = false;
+  };
+  // Where a struct name points in its variable's schema.
+  struct Location {
+    SchemaView view;
+    bool embedded = false;   // x-kubernetes-embedded-resource: gains apiVersion/kind/metadata
+    bool meta_stub = false;  // the synthesized metadata{name, generateName} of such a resource
+  };
+  std::optional<Location> Locate(std::string_view name) const;
+  StructDef BuildStruct(const Location& at, const std::string& name) const;
 
-  std::map<std::string, StructDef, std::less<>> structs_;
+  std::map<std::string, Root, std::less<>> roots_;
+  mutable std::mutex mu_;
+  mutable std::map<std::string, StructDef, std::less<>> structs_;  // guarded by mu_
 };
 
 }  // namespace kro::schema

@@ -138,5 +138,47 @@ TEST(StatusSchemaTest, InfersFromCelTypes) {
   EXPECT_FALSE(GenerateStatusSchema({{"a..b", cel::Type::Int()}}, &p).ok());
 }
 
+// Issue 4: a self-referential schema (apiextensions' JSONSchemaProps) once made the provider copy
+// the schema to a fixed depth, which grows exponentially with its branching. Types are now
+// resolved lazily, as deep as they are used, and read back with the cycle cut to an object.
+TEST(CelTypesTest, RecursiveSchemasResolveLazily) {
+  auto doc = std::make_shared<const json::Value>(Yaml(R"(
+components:
+  schemas:
+    Props:
+      type: object
+      properties:
+        type: {type: string}
+        items: {$ref: "#/components/schemas/Props"}
+        not: {$ref: "#/components/schemas/Props"}
+        allOf: {type: array, items: {$ref: "#/components/schemas/Props"}}
+        properties:
+          type: object
+          additionalProperties: {allOf: [{$ref: "#/components/schemas/Props"}]}
+)"));
+  const json::Value* root = json::Find(*doc, "components.schemas.Props");
+  ASSERT_NE(root, nullptr);
+  SchemaTypeProvider p;
+  auto t = p.AddVariable("crd", SchemaView(doc, root));
+  ASSERT_TRUE(t.has_value());
+  std::string deep = "__type_crd";
+  for (int i = 0; i < 200; ++i) deep += i % 2 == 0 ? ".properties.@elem" : ".allOf.@idx";
+  EXPECT_EQ(FieldType(p, deep, "type"), "string");
+  EXPECT_EQ(FieldType(p, deep, "items"), deep + ".items");
+  EXPECT_EQ(FieldType(p, deep, "not"), deep + ".not");
+  // Same node, same identity: the cycle is visible to callers that walk types.
+  EXPECT_EQ(p.FindStruct(deep)->identity, p.FindStruct("__type_crd")->identity);
+  auto s = SchemaFromCelType(cel::Type::Struct("__type_crd"), &p);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(json::Serialize(*json::Find(*s, "properties.items")), R"({"type":"object"})");
+  EXPECT_EQ(json::Serialize(*json::Find(*s, "properties.type")), R"({"type":"string"})");
+  // A list variable (a collection) names its element type "<var>.@idx".
+  auto list = p.AddVariable("each", SchemaView(doc, root), true);
+  ASSERT_TRUE(list.has_value());
+  EXPECT_EQ(cel::FormatType(*list), "list(__type_each.@idx)");
+  EXPECT_EQ(FieldType(p, "__type_each.@idx.items", "type"), "string");
+  EXPECT_FALSE(p.FindStructType("__type_each").has_value());
+}
+
 }  // namespace
 }  // namespace kro::schema

@@ -61,7 +61,7 @@ bool PrimitiveSchema(const cel::Type& t, json::Object& out) {
 
 // upstream extractSchemaFromDeclTypeWithCycleDetection: a type known from a schema, read back.
 Result<json::Object> FromSchemaType(const cel::Type& t, const SchemaTypeProvider& provider,
-                                    std::set<std::string>& visiting) {
+                                    std::set<const void*>& visiting) {
   if (t.kind() == cel::TypeKind::kList) {
     KRO_ASSIGN_OR_RETURN(json::Object items, FromSchemaType(t.params()[0], provider, visiting));
     return ArrayOf(std::move(items));
@@ -76,8 +76,10 @@ Result<json::Object> FromSchemaType(const cel::Type& t, const SchemaTypeProvider
     json::Object out;
     return PrimitiveSchema(t, out) ? out : PreserveUnknown();
   }
-  if (!visiting.insert(t.name()).second) {
-    return InvalidArgument("cyclic type reference detected: " + t.name());
+  // A recursive schema (the same node again below itself) ends in an empty object, as upstream's
+  // apiserver PopulateRefs cuts reference cycles.
+  if (def->identity != nullptr && !visiting.insert(def->identity).second) {
+    return Typed("object");
   }
   json::Object props;
   for (const auto& [name, field_type] : def->fields) {
@@ -88,7 +90,7 @@ Result<json::Object> FromSchemaType(const cel::Type& t, const SchemaTypeProvider
     }
     props[name] = std::move(*field);
   }
-  visiting.erase(t.name());
+  if (def->identity != nullptr) visiting.erase(def->identity);
   json::Object out = Typed("object");
   if (!props.empty()) {  // Go's omitempty
     out["properties"] = std::move(props);
@@ -101,7 +103,7 @@ Result<json::Object> Infer(const cel::Type& t, const SchemaTypeProvider* provide
   if (PrimitiveSchema(t, out)) {
     return out;
   }
-  std::set<std::string> visiting;
+  std::set<const void*> visiting;
   switch (t.kind()) {
     case cel::TypeKind::kList: {
       KRO_ASSIGN_OR_RETURN(json::Object items, Infer(t.params()[0], provider));
