@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build test test-unit test-asan fuzz bench demo clean
+.PHONY: all setup build test test-unit test-asan fuzz bench bench-reference demo clean
 
 all: build
 
@@ -40,7 +40,12 @@ test-asan: setup $(ASAN_BUILD)/build.ninja
 fuzz:
 	scripts/fuzz
 
-bench: build
+# What only the benchmarks need (cached like setup): gnuplot-nox for the plots and upstream kro
+# v0.9.3's controller, .cache/bin/kro-upstream, from tools/kro-upstream.
+bench-reference:
+	scripts/setup --bench
+
+bench: build bench-reference
 	scripts/bench
 
 demo: setup build
