@@ -262,6 +262,8 @@ class Bench:
             "instance_active_p90_s": percentile(per, 0.9),
             "cpu_s_until_active": cpu_active, "cpu_s": self.ctrl.cpu() - cpu0,
             "peak_rss_mb": self.ctrl.hwm_mb(),
+            "rss_anon_mb": kube.proc_status_kb(self.ctrl.proc.pid, "RssAnon") / 1024,
+            "rss_file_mb": kube.proc_status_kb(self.ctrl.proc.pid, "RssFile") / 1024,
             "requests_by_verb": self.by_verb(d),
             "requests": {"/".join(k): v for k, v in sorted(d.items())},
             "active_curve_s": curve,
