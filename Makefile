@@ -36,8 +36,9 @@ test-asan: setup $(ASAN_BUILD)/build.ninja
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) -L unit
 
-# libFuzzer targets for the CEL parser and evaluator (clang, ASan+UBSan), FUZZ_SECONDS each.
-fuzz:
+# libFuzzer targets for the CEL parser and evaluator (clang, ASan+UBSan), FUZZ_SECONDS each
+# (default 60); objects and grown corpora in build-fuzz/.
+fuzz: setup
 	scripts/fuzz
 
 # What only the benchmarks need (cached like setup): gnuplot-nox for the plots and upstream kro
