@@ -1,95 +1,14 @@
 #include "kro/cli/eval.h"
 
-#include <cctype>
 
+#include "kro/cel/environment.h"
 #include "kro/graph/references.h"
 #include "kro/graph/template.h"
+#include "kro/runtime/value_json.h"
 
 namespace kro::cli {
 
 namespace {
-
-// Field-path evaluator: ident ( .name | .?name | [int] | ["key"] | ['key'] )*.
-EvalOutcome EvalPath(const std::string& s, const Scope& scope) {
-  EvalOutcome out;
-  size_t i = 0;
-  auto ws = [&]() {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  };
-  auto ident = [&]() {
-    size_t st = i;
-    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
-    return s.substr(st, i - st);
-  };
-  auto unsupported = [&]() {
-    out.state = EvalOutcome::kUnsupported;
-    out.text = "<unevaluated: " + s + ">";
-    return out;
-  };
-  ws();
-  std::string root = ident();
-  if (root.empty()) return unsupported();
-  auto it = scope.vars.find(root);
-  if (it == scope.vars.end()) return unsupported();
-  const json::Value* cur = &it->second;
-  bool optional = false;
-  while (true) {
-    ws();
-    if (i >= s.size()) break;
-    if (s[i] == '.') {
-      ++i;
-      if (i < s.size() && s[i] == '?') {
-        optional = true;
-        ++i;
-      }
-      std::string name = ident();
-      if (name.empty()) return unsupported();
-      const json::Value* next = cur->is_object() ? cur->as_object().if_contains(name) : nullptr;
-      if (next == nullptr) {
-        if (optional) {
-          out.value = nullptr;
-          return out;
-        }
-        out.state = EvalOutcome::kError;
-        out.text = "<error: no such key: " + name + ">";
-        return out;
-      }
-      cur = next;
-    } else if (s[i] == '[') {
-      ++i;
-      ws();
-      const json::Value* next = nullptr;
-      if (i < s.size() && (s[i] == '"' || s[i] == '\'')) {
-        char q = s[i++];
-        size_t end = s.find(q, i);
-        if (end == std::string::npos) return unsupported();
-        std::string key = s.substr(i, end - i);
-        i = end + 1;
-        next = cur->is_object() ? cur->as_object().if_contains(key) : nullptr;
-      } else if (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
-        size_t st = i;
-        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-        size_t idx = std::stoul(s.substr(st, i - st));
-        next = cur->is_array() && idx < cur->as_array().size() ? &cur->as_array()[idx] : nullptr;
-      } else {
-        return unsupported();
-      }
-      ws();
-      if (i >= s.size() || s[i] != ']') return unsupported();
-      ++i;
-      if (next == nullptr) {
-        out.state = EvalOutcome::kError;
-        out.text = "<error: no such key or index>";
-        return out;
-      }
-      cur = next;
-    } else {
-      return unsupported();
-    }
-  }
-  out.value = *cur;
-  return out;
-}
 
 std::string ToText(const json::Value& v) {
   if (v.is_string()) return std::string(v.as_string());
@@ -99,21 +18,44 @@ std::string ToText(const json::Value& v) {
 }  // namespace
 
 EvalOutcome EvaluateCel(const std::string& cel, const Scope& scope) {
+  std::string trimmed = cel;
+  size_t a = trimmed.find_first_not_of(" \t\n");
+  size_t b = trimmed.find_last_not_of(" \t\n");
+  trimmed = a == std::string::npos ? trimmed : trimmed.substr(a, b - a + 1);
+  EvalOutcome out;
   Result<graph::References> refs = graph::FindReferences(cel);
   if (refs.ok()) {
     for (const std::string& id : refs->identifiers) {
       if (scope.vars.count(id) == 0 && scope.resources.count(id) != 0) {
-        EvalOutcome out;
         out.state = EvalOutcome::kPending;
-        std::string t = cel;
-        size_t a = t.find_first_not_of(" \t\n");
-        size_t b = t.find_last_not_of(" \t\n");
-        out.text = "<pending: " + (a == std::string::npos ? t : t.substr(a, b - a + 1)) + ">";
+        out.text = "<pending: " + trimmed + ">";
         return out;
       }
     }
   }
-  return EvalPath(cel, scope);
+  // Every variable is dyn: the builder has type-checked the expression against the schemas
+  // already; here only names need resolving (as the controller's runtime does).
+  cel::EnvironmentOptions eo;
+  for (const auto& kv : scope.vars) eo.variables.push_back({kv.first, cel::Type::Dyn()});
+  auto error = [&](const std::string& message) {
+    out.state = EvalOutcome::kError;
+    out.text = "<error: " + message.substr(0, message.find('\n')) + ">";
+    return out;
+  };
+  Result<cel::Environment> env = cel::Environment::New(std::move(eo));
+  if (!env.ok()) return error(env.status().message());
+  Result<cel::CheckedExpr> checked = env->Compile(cel);
+  if (!checked.ok()) return error(checked.status().message());
+  Result<cel::Program> program = env->Plan(*checked);
+  if (!program.ok()) return error(program.status().message());
+  cel::Activation act(*program);
+  for (const auto& kv : scope.vars) (void)act.Bind(kv.first, cel::Value::FromJson(kv.second));
+  cel::Value v = program->Evaluate(act);
+  if (v.is_error()) return error(v.error_message());
+  Result<json::Value> j = runtime::CelToJson(v);
+  if (!j.ok()) return error(j.status().message());
+  out.value = std::move(*j);
+  return out;
 }
 
 EvalOutcome Evaluate(const graph::Expression& e, const Scope& scope) {

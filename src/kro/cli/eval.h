@@ -1,8 +1,9 @@
 // Offline evaluation of graph expressions for `kro render`.
 //
-// Uses the CEL evaluator when it is built in; otherwise a small evaluator for field paths
-// (`schema.spec.name`, `item.ports[0]`, `a.?b`). Expressions that read other resources' state
-// are reported as pending. Pure functions; thread-safe.
+// Expressions are evaluated with kro's CEL dialect (src/kro/cel) against the instance (`schema`)
+// and forEach iterators, every variable dyn (the builder type-checked them already). Expressions
+// that read other resources' state cannot be known offline and are reported as pending; CEL errors
+// (a missing key, a bad conversion) as errors. Pure functions; thread-safe.
 #pragma once
 
 #include <map>
