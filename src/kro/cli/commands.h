@@ -18,8 +18,9 @@ namespace kro::cli {
 // kro validate FILE [--openapi-dir DIR] [--crd FILE]... [--strict]
 void AddValidateCommand(CLI::App& app, int& exit_code);
 
-// kro render FILE --instance INSTANCE.yaml: the objects an instance would create, in apply
+// kro render FILE [--instance INSTANCE.yaml]: the objects an instance would create, in apply
 // order, as YAML documents; values that depend on other resources show as <pending: expr>.
+// Without an instance file, an example instance (ExampleInstance) is printed and rendered.
 void AddRenderCommand(CLI::App& app, int& exit_code);
 
 // kro graph FILE --format mermaid|dot|svg
@@ -28,7 +29,8 @@ void AddGraphCommand(CLI::App& app, int& exit_code);
 // kro generate crd FILE
 void AddGenerateCommand(CLI::App& app, int& exit_code);
 
-// The command bodies, callable from tests. Return the exit code.
+// The command bodies, callable from tests. Return the exit code. RunRender with an empty
+// `instance_file` renders an example instance.
 int RunValidate(const std::string& file, const CompileFlags& flags, std::ostream& out,
                 std::ostream& err);
 int RunRender(const std::string& file, const std::string& instance_file,

@@ -106,6 +106,19 @@ TEST(CorpusTest, ValidRgdsValidateAndRender) {
   }
 }
 
+// Without --instance, render prints and uses an example instance (defaults and placeholders).
+TEST(CorpusTest, RenderExampleInstance) {
+  CwdGuard cwd(kRoot);
+  for (const fs::path& f : Inputs("valid")) {
+    SCOPED_TRACE(f.filename().string());
+    std::ostringstream out, err;
+    EXPECT_EQ(RunRender("valid/" + f.filename().string(), "", TestFlags(), out, err), 0)
+        << err.str();
+    EXPECT_EQ(out.str().find("<error:"), std::string::npos) << out.str();
+    if (f.filename() == "webapp.yaml") Compare(kRoot / "valid" / "webapp.example.golden", out.str());
+  }
+}
+
 TEST(CorpusTest, GraphDotAndSvg) {
   CwdGuard cwd(kRoot);
   std::ostringstream out, err;

@@ -8,11 +8,13 @@
 #include <cctype>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "kro/cli/commands.h"
 #include "kro/cli/common.h"
 #include "kro/cli/eval.h"
+#include "kro/cli/example_instance.h"
 
 namespace kro::cli {
 
@@ -102,24 +104,30 @@ int RunRender(const std::string& file, const std::string& instance_file,
               const CompileFlags& flags, std::ostream& out, std::ostream& err) {
   LoadResult r = LoadAndCompile(file, flags);
   if (PrintDiagnostics(r, err)) return 1;
-  Result<std::string> inst_text = ReadFile(instance_file);
-  if (!inst_text.ok()) {
-    err << instance_file << ": error: " << inst_text.status().message() << "\n";
-    return 1;
-  }
-  Result<json::Value> instance = json::ParseYaml(*inst_text);
-  if (!instance.ok()) {
-    err << instance_file << ":" << instance.status().location() << ": error: "
-        << instance.status().message() << "\n";
-    return 1;
-  }
-  if (!instance->is_object()) {
-    err << instance_file << ": error: the instance must be a YAML object\n";
-    return 1;
+  // Without --instance: an example instance of each RGD's kind.
+  std::optional<json::Value> instance;
+  if (!instance_file.empty()) {
+    Result<std::string> inst_text = ReadFile(instance_file);
+    if (!inst_text.ok()) {
+      err << instance_file << ": error: " << inst_text.status().message() << "\n";
+      return 1;
+    }
+    Result<json::Value> parsed = json::ParseYaml(*inst_text);
+    if (!parsed.ok()) {
+      err << instance_file << ":" << parsed.status().location() << ": error: "
+          << parsed.status().message() << "\n";
+      return 1;
+    }
+    if (!parsed->is_object()) {
+      err << instance_file << ": error: the instance must be a YAML object\n";
+      return 1;
+    }
+    instance = std::move(*parsed);
   }
   for (const CompiledRgd& c : r.rgds) {
     const graph::Graph& g = *c.result.graph;
-    json::Value inst = *instance;
+    json::Value inst = instance ? *instance : ExampleInstance(g);
+    if (!instance) out << "# example instance\n---\n" << json::ToYaml(inst);
     json::Object& io = inst.as_object();
     const json::Value* kind = io.if_contains("kind");
     if (kind == nullptr || !kind->is_string() || kind->as_string() != g.kind) {
@@ -214,7 +222,8 @@ void AddRenderCommand(CLI::App& app, int& exit_code) {
   auto inst = std::make_shared<std::string>();
   auto flags = std::make_shared<CompileFlags>();
   cmd->add_option("file", *file, "RGD YAML file")->required();
-  cmd->add_option("--instance,-i", *inst, "instance YAML file")->required();
+  cmd->add_option("--instance,-i", *inst,
+                  "instance YAML file (default: an example instance: defaults, placeholders)");
   AddCompileFlags(cmd, flags.get());
   cmd->callback([file, inst, flags, &exit_code]() {
     exit_code = RunRender(*file, *inst, *flags, std::cout, std::cerr);
