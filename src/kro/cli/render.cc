@@ -139,6 +139,10 @@ int RunRender(const std::string& file, const std::string& instance_file,
     if (g.instance_namespaced && !io["metadata"].as_object().contains("namespace")) {
       io["metadata"].as_object()["namespace"] = "default";
     }
+    // What the API server fills in on create, so `schema.metadata.uid` & co. evaluate.
+    json::Object& md = io["metadata"].as_object();
+    if (!md.contains("uid")) md["uid"] = "00000000-0000-0000-0000-000000000000";
+    if (!md.contains("generation")) md["generation"] = 1;
     json::Value spec = io.contains("spec") ? io["spec"] : json::Value(json::Object());
     ApplyDefaults(c.parsed.rgd.schema.spec, spec);
     io["spec"] = std::move(spec);
