@@ -189,6 +189,10 @@ Result<cel::Value> Runtime::Eval(const CompiledExpression& e, std::string_view o
   if (v.is_error()) {
     std::string msg = std::string(owner) + ": expression " + Quote(src.original) + ": " +
                       v.error_message();
+    if (v.error_kind() == cel::ErrorKind::kBudgetExceeded) {
+      msg += " (more than " + std::to_string(e.program->max_iterations()) +
+             " comprehension iterations and cost units; evaluation stopped)";
+    }
     if (IsDataPendingKind(v.error_kind())) {
       return DataPending(std::move(msg), src.rgd_path);
     }

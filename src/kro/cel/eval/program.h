@@ -53,6 +53,8 @@ class Program {
   // Slot of a declared variable, or -1.
   int SlotOf(std::string_view name) const;
   size_t num_slots() const { return variables_.size(); }
+  // The evaluation budget of Evaluate(act) (PlanOptions::max_iterations).
+  int64_t max_iterations() const { return max_iterations_; }
   const std::vector<std::string>& variables() const { return variables_; }
 
   // Evaluates against the bound variables. The result may borrow JSON bound in `act`.
