@@ -9,7 +9,9 @@
 namespace kro::faults {
 namespace {
 
-constexpr int kLeaseSeconds = 4;
+// Short enough for CI, long enough that a leader on a loaded 2-core machine keeps its lease
+// (it must renew within the 5 s renew deadline).
+constexpr int kLeaseSeconds = 6;
 constexpr double kRetrySeconds = 0.5;
 
 class LeaderElectionTest : public FaultsTest {
@@ -41,7 +43,7 @@ spec:
   std::unique_ptr<ControllerProcess> Replica() {
     return StartController({"--leader-elect", "--leader-election-lease-duration",
                             std::to_string(kLeaseSeconds) + "s",
-                            "--leader-election-renew-deadline", "3s",
+                            "--leader-election-renew-deadline", "5s",
                             "--leader-election-retry-period", "500ms"});
   }
   Status CreateInstance(const std::string& name) {
