@@ -141,7 +141,7 @@ TEST(StatusSchemaTest, InfersFromCelTypes) {
 // Issue 4: a self-referential schema (apiextensions' JSONSchemaProps) once made the provider copy
 // the schema to a fixed depth, which grows exponentially with its branching. Types are now
 // resolved lazily, as deep as they are used, and read back with the cycle cut to an object.
-TEST(CelTypesTest, RecursiveSchemasResolveLazily) {
+TEST(CelTypesTest, Issue4RecursiveSchemasResolveLazily) {
   auto doc = std::make_shared<const json::Value>(Yaml(R"(
 components:
   schemas:
