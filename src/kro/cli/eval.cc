@@ -1,6 +1,5 @@
 #include "kro/cli/eval.h"
 
-
 #include "kro/cel/environment.h"
 #include "kro/graph/references.h"
 #include "kro/graph/template.h"
