@@ -1,9 +1,9 @@
 # kro-cpp controller image.
 #
-# NOTE: no Docker engine runs in the kro-cpp development environment, so this file has
-# never been built there. It is kept correct by reading (package names are Debian 12
-# "bookworm" ones, the same scripts/setup installs) and its last stage checks itself:
-# the build fails if the binary needs a shared library the runtime stage lacks.
+# No Docker engine or registry is reachable in the kro-cpp development environment;
+# deploy/image/check.sh builds this file there with buildah (base images debootstrapped from
+# Debian's mirror) and runs the voting-app demo with the controller from the image. The last
+# stage checks itself: the build fails if the binary needs a shared library the runtime lacks.
 #
 #   docker build -t kro-cpp:dev .
 #   docker run --rm kro-cpp:dev --help
