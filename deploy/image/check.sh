@@ -39,9 +39,10 @@ if ! buildah inspect docker.io/library/debian:bookworm >/dev/null 2>&1; then
 fi
 
 # 2. The image, from the committed tree (what a clean clone would send).
-git -C "$ROOT" archive HEAD | tar -x -C "$WORK" --one-top-level=src
+mkdir "$WORK/context"
+git -C "$ROOT" archive HEAD | tar -x -C "$WORK/context"
 log "buildah bud (the Dockerfile) ..."
-(cd "$WORK/src" && buildah bud --pull=never --isolation=chroot --layers=false -t "$IMAGE" . | tail -n 40)
+(cd "$WORK/context" && buildah bud --pull=never --isolation=chroot --layers=false -t "$IMAGE" . | tail -n 40)
 log "image: $(buildah inspect --format '{{.OCIv1.Config.User}} {{.OCIv1.Config.Entrypoint}}' "$IMAGE")"
 
 # 3. The demo with the controller from the image (root inside: the local control plane's
