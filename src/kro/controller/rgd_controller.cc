@@ -1,5 +1,7 @@
 #include "kro/controller/rgd_controller.h"
 
+#include "kro/base/heap.h"
+
 #include "kro/controller/informer_errors.h"
 #include "kro/controller/object_meta.h"
 
@@ -350,6 +352,9 @@ Outcome RgdController::Reconcile(const std::string& name) {
   bo.resolver = resolver_.get();
   bo.max_collection_dimension_size = options_.rgd_max_collection_dimension_size;
   graph::BuildResult br = graph::Compile(parsed.rgd, bo, parsed.diagnostics);
+  // Resolving schemas parsed whole OpenAPI documents (megabytes), now freed, in this worker's
+  // malloc arena, where the instance workers cannot reuse them: give the pages back.
+  ReleaseFreeHeap();
   std::shared_ptr<const runtime::CompiledGraph> compiled;
   std::string error;
   if (br.graph == nullptr) {

@@ -6,13 +6,14 @@ Result<graph::ResolvedSchema> ClusterSchemaResolver::Resolve(const graph::Gvk& g
   kube::Gvk kg{gvk.group, gvk.version, gvk.kind};
   Result<kube::RestMapping> mapping = mapper_->Map(kg);
   if (mapping.ok()) {
-    Result<json::Value> schema = openapi_->SchemaFor(kg);
+    // Shared: every node of every graph with this kind points at one copy of its schema.
+    Result<std::shared_ptr<const json::Value>> schema = openapi_->SharedSchemaFor(kg);
     if (!schema.ok() && schema.status().code() == ErrorCode::kNotFound) {
       openapi_->Invalidate();
-      schema = openapi_->SchemaFor(kg);
+      schema = openapi_->SharedSchemaFor(kg);
     }
     if (schema.ok()) {
-      auto doc = std::make_shared<const json::Value>(std::move(*schema));
+      std::shared_ptr<const json::Value> doc = *schema;
       graph::ResolvedSchema out;
       out.schema = graph::SchemaView(doc, doc.get());
       out.namespaced = mapping->namespaced;

@@ -1,7 +1,11 @@
 #include "kro/kube/openapi.h"
 
 #include <set>
+#include <stop_token>
 #include <utility>
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/stream_parser.hpp>
 
 namespace kro::kube {
 namespace {
@@ -138,71 +142,116 @@ Result<std::vector<std::string>> OpenApi::Paths() {
   return out;
 }
 
-Result<std::shared_ptr<const json::Value>> OpenApi::GroupVersionDocument(
-    std::string_view group, std::string_view version) {
-  std::string key = group.empty() ? "api/" + std::string(version)
-                                  : "apis/" + std::string(group) + "/" + std::string(version);
+namespace {
+
+std::string GroupVersionKey(std::string_view group, std::string_view version) {
+  return group.empty() ? "api/" + std::string(version)
+                       : "apis/" + std::string(group) + "/" + std::string(version);
+}
+
+std::string UrlOf(const json::Value& index, const std::string& key) {
+  if (auto* paths = index.is_object() ? index.get_object().if_contains("paths") : nullptr;
+      paths != nullptr && paths->is_object()) {
+    if (auto* entry = paths->get_object().if_contains(key); entry && entry->is_object()) {
+      if (auto* u = entry->get_object().if_contains("serverRelativeURL"); u && u->is_string()) {
+        return std::string(u->get_string());
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<std::string> OpenApi::DocumentUrl(const std::string& key) {
+  KRO_ASSIGN_OR_RETURN(auto index, Index());
+  std::string url = UrlOf(*index, key);
+  if (!url.empty()) {
+    return url;
+  }
+  // The index may predate a new CRD; fetch it again once.
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = documents_.find(key);
-    if (it != documents_.end()) {
-      return it->second;
-    }
+    index_.reset();
   }
-  KRO_ASSIGN_OR_RETURN(auto index, Index());
-  std::string url;
-  if (index->is_object()) {
-    if (auto* paths = index->get_object().if_contains("paths"); paths && paths->is_object()) {
-      if (auto* entry = paths->get_object().if_contains(key); entry && entry->is_object()) {
-        if (auto* u = entry->get_object().if_contains("serverRelativeURL"); u && u->is_string()) {
-          url = std::string(u->get_string());
-        }
-      }
-    }
-  }
+  KRO_ASSIGN_OR_RETURN(auto fresh, Index());
+  url = UrlOf(*fresh, key);
   if (url.empty()) {
-    // The index may predate a new CRD; fetch it again once.
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      index_.reset();
-    }
-    KRO_ASSIGN_OR_RETURN(auto fresh, Index());
-    if (auto* paths = fresh->is_object() ? fresh->get_object().if_contains("paths") : nullptr;
-        paths && paths->is_object()) {
-      if (auto* entry = paths->get_object().if_contains(key); entry && entry->is_object()) {
-        if (auto* u = entry->get_object().if_contains("serverRelativeURL"); u && u->is_string()) {
-          url = std::string(u->get_string());
-        }
-      }
-    }
-    if (url.empty()) {
-      return NotFound("the OpenAPI v3 index has no document for " + key);
-    }
+    return NotFound("the OpenAPI v3 index has no document for " + key);
   }
+  return url;
+}
+
+Result<std::shared_ptr<const json::Value>> OpenApi::GroupVersionDocument(
+    std::string_view group, std::string_view version) {
+  KRO_ASSIGN_OR_RETURN(std::string url, DocumentUrl(GroupVersionKey(group, version)));
   KRO_ASSIGN_OR_RETURN(json::Value doc, client_.GetPath(url));
-  auto shared = std::make_shared<const json::Value>(std::move(doc));
-  std::lock_guard<std::mutex> lock(mu_);
-  documents_[key] = shared;
-  return shared;
+  return std::make_shared<const json::Value>(std::move(doc));
 }
 
 Result<json::Value> OpenApi::SchemaFor(const Gvk& gvk, bool resolve_refs) {
-  KRO_ASSIGN_OR_RETURN(auto doc, GroupVersionDocument(gvk.group, gvk.version));
-  const json::Object* schemas = SchemasOf(*doc);
-  if (schemas != nullptr) {
-    for (const auto& kv : *schemas) {
-      if (kv.value().is_object() && NamesGvk(kv.value().get_object(), gvk)) {
-        return resolve_refs ? ResolveRefs(kv.value(), *doc) : kv.value();
+  KRO_ASSIGN_OR_RETURN(auto shared, SharedSchemaFor(gvk, resolve_refs));
+  return *shared;
+}
+
+Result<std::shared_ptr<const json::Value>> OpenApi::SharedSchemaFor(const Gvk& gvk,
+                                                                    bool resolve_refs) {
+  std::string cache_key = gvk.group + "/" + gvk.version + "/" + gvk.kind +
+                          (resolve_refs ? "" : "#raw");
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = schemas_.find(cache_key);
+    if (it != schemas_.end()) {
+      return it->second;
+    }
+  }
+  KRO_ASSIGN_OR_RETURN(std::string url, DocumentUrl(GroupVersionKey(gvk.group, gvk.version)));
+  std::shared_ptr<const json::Value> out;
+  {
+    // The document is parsed as it arrives (no copy of the body) into an arena that lives only
+    // while the schema is found and copied out: one allocation stream instead of a heap node
+    // per JSON value, all returned at once.
+    boost::json::monotonic_resource arena;
+    boost::json::stream_parser parser;
+    parser.reset(boost::json::storage_ptr(&arena));
+    boost::system::error_code ec;
+    Status s = client_.StreamPath(url, "get", std::stop_token(), [&](std::string_view chunk) {
+      parser.write(chunk.data(), chunk.size(), ec);
+      return !ec;
+    });
+    if (!ec && s.ok()) {
+      parser.finish(ec);
+    }
+    if (ec) {
+      return Internal("get " + url + ": malformed JSON from the server: " + ec.message());
+    }
+    KRO_RETURN_IF_ERROR(s);
+    json::Value doc = parser.release();
+    const json::Object* schemas = SchemasOf(doc);
+    if (schemas != nullptr) {
+      for (const auto& kv : *schemas) {
+        if (kv.value().is_object() && NamesGvk(kv.value().get_object(), gvk)) {
+          // Copies into the default storage, so nothing refers to the arena afterwards.
+          out = std::make_shared<const json::Value>(
+              resolve_refs ? ResolveRefs(kv.value(), doc) : kv.value(),
+              boost::json::storage_ptr());
+          break;
+        }
       }
     }
   }
-  return NotFound("no OpenAPI schema for " + gvk.ToString());
+  if (out == nullptr) {
+    return NotFound("no OpenAPI schema for " + gvk.ToString());
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  schemas_[cache_key] = out;
+  return out;
 }
 
 void OpenApi::Invalidate() {
   std::lock_guard<std::mutex> lock(mu_);
   index_.reset();
-  documents_.clear();
+  schemas_.clear();
 }
 
 }  // namespace kro::kube
