@@ -14,15 +14,7 @@ class ApiserverRestartTest : public FaultsTest {
  protected:
   std::string Kind() const { return "Survivor" + suffix_; }
   std::string Rgd() const {
-    return R"(
-apiVersion: kro.run/v1alpha1
-kind: ResourceGraphDefinition
-metadata:
-  name: survivor)" + suffix_ + R"(
-spec:
-  schema:
-    apiVersion: v1alpha1
-    kind: )" + Kind() + R"(
+    return RgdHeader("survivor" + suffix_, Kind()) + R"(
     spec:
       value: string | default=v
     status:

@@ -12,15 +12,7 @@ class CelBudgetTest : public FaultsTest {
  protected:
   std::string Kind() const { return "Spin" + suffix_; }
   std::string Rgd() const {
-    return R"(
-apiVersion: kro.run/v1alpha1
-kind: ResourceGraphDefinition
-metadata:
-  name: spin)" + suffix_ + R"(
-spec:
-  schema:
-    apiVersion: v1alpha1
-    kind: )" + Kind() + R"(
+    return RgdHeader("spin" + suffix_, Kind()) + R"(
     spec:
       items: "[]integer"
   resources:

@@ -66,6 +66,13 @@ class FaultsTest : public ::testing::Test {
   // off, short requeue interval); a test failure when it cannot start.
   std::unique_ptr<ControllerProcess> StartController(std::vector<std::string> args = {});
 
+  // The first lines of an RGD named `name` whose instance kind is `kind`, up to and including
+  // `spec.schema.kind` (the test appends the schema's spec/status and the resources).
+  static std::string RgdHeader(const std::string& name, const std::string& kind) {
+    return "apiVersion: kro.run/v1alpha1\nkind: ResourceGraphDefinition\nmetadata:\n  name: " +
+           name + "\nspec:\n  schema:\n    apiVersion: v1alpha1\n    kind: " + kind + "\n";
+  }
+
   // Creates (or replaces) the RGD and waits until its state is Active.
   void ApplyRgdAndWaitActive(const std::string& yaml);
   json::Value GetRgd(const std::string& name);

@@ -12,15 +12,7 @@ class FieldConflictTest : public FaultsTest {
  protected:
   std::string Kind() const { return "Owned" + suffix_; }
   std::string Rgd() const {
-    return R"(
-apiVersion: kro.run/v1alpha1
-kind: ResourceGraphDefinition
-metadata:
-  name: owned)" + suffix_ + R"(
-spec:
-  schema:
-    apiVersion: v1alpha1
-    kind: )" + Kind() + R"(
+    return RgdHeader("owned" + suffix_, Kind()) + R"(
     spec:
       owner: string | default=kro
   resources:

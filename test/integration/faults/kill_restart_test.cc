@@ -18,15 +18,7 @@ class KillRestartTest : public FaultsTest {
  protected:
   std::string Kind() const { return "Chain" + suffix_; }
   std::string Rgd() const {
-    return R"(
-apiVersion: kro.run/v1alpha1
-kind: ResourceGraphDefinition
-metadata:
-  name: chain)" + suffix_ + R"(
-spec:
-  schema:
-    apiVersion: v1alpha1
-    kind: )" + Kind() + R"(
+    return RgdHeader("chain" + suffix_, Kind()) + R"(
     spec:
       value: string | default=v
     status:

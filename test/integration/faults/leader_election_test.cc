@@ -18,15 +18,7 @@ class LeaderElectionTest : public FaultsTest {
  protected:
   std::string Kind() const { return "Replica" + suffix_; }
   std::string Rgd() const {
-    return R"(
-apiVersion: kro.run/v1alpha1
-kind: ResourceGraphDefinition
-metadata:
-  name: replica)" + suffix_ + R"(
-spec:
-  schema:
-    apiVersion: v1alpha1
-    kind: )" + Kind() + R"(
+    return RgdHeader("replica" + suffix_, Kind()) + R"(
     spec:
       value: string | default=v
   resources:
