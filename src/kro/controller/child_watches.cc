@@ -38,6 +38,8 @@ Result<std::shared_ptr<kube::Informer>> ChildWatches::Ensure(const kube::Gvr& gv
       opts.label_selector =
           std::string(api::kManagedByLabelKey) + "=" + std::string(api::kManagedByKroValue);
       inf = std::make_shared<kube::Informer>(client_, gvr, opts);
+      // The map key outlives the informer's handlers: entries are never erased.
+      const kube::Gvr& key = informers_.emplace(gvr, inf).first->first;
       auto notify = [cb = on_change_](const kube::ObjectPtr& obj) {
         if (obj == nullptr) {
           return;
@@ -51,13 +53,22 @@ Result<std::shared_ptr<kube::Informer>> ChildWatches::Ensure(const kube::Gvr& gv
           cb(ref);
         }
       };
+      // The index first, so an instance enqueued by `notify` finds the change already indexed.
       kube::EventHandler h;
-      h.on_add = notify;
-      h.on_update = [notify](const kube::ObjectPtr&, const kube::ObjectPtr& n) { notify(n); };
-      h.on_delete = notify;
+      h.on_add = [this, &key, notify](const kube::ObjectPtr& o) {
+        index_.Add(key, o);
+        notify(o);
+      };
+      h.on_update = [this, &key, notify](const kube::ObjectPtr& o, const kube::ObjectPtr& n) {
+        index_.Update(key, o, n);
+        notify(n);
+      };
+      h.on_delete = [this, &key, notify](const kube::ObjectPtr& o) {
+        index_.Delete(key, o);
+        notify(o);
+      };
       inf->AddEventHandler(std::move(h));
       inf->Start();
-      informers_[gvr] = inf;
     }
   }
   if (!inf->WaitForSync(timeout)) {
@@ -81,20 +92,10 @@ kube::ObjectPtr ChildWatches::Get(const kube::Gvr& gvr, std::string_view ns,
 }
 
 std::vector<ChildObject> ChildWatches::ChildrenOf(std::string_view instance_uid) const {
-  std::vector<std::pair<kube::Gvr, std::shared_ptr<kube::Informer>>> all;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    all.assign(informers_.begin(), informers_.end());
+  if (instance_uid.empty()) {
+    return {};
   }
-  std::vector<ChildObject> out;
-  for (const auto& [gvr, inf] : all) {
-    for (const kube::ObjectPtr& o : inf->store().List()) {
-      if (Label(*o, api::kInstanceIdLabel) == instance_uid) {
-        out.push_back(ChildObject{gvr, o});
-      }
-    }
-  }
-  return out;
+  return index_.ChildrenOf(instance_uid);
 }
 
 size_t ChildWatches::size() const {

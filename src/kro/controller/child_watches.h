@@ -3,8 +3,8 @@
 // Informers list+watch objects labelled app.kubernetes.io/managed-by=kro across all namespaces.
 // Every add, update or delete of such an object is mapped back to its instance through the
 // kro.run/instance-{group,version,kind,namespace,name} labels and handed to the callback given
-// at construction (which must only enqueue). The caches also answer "what children does this
-// instance have" (by kro.run/instance-id) for pruning and deletion.
+// at construction (which must only enqueue). The same events keep a ChildIndex, which answers
+// "what children does this instance have" (by kro.run/instance-id) for pruning and deletion.
 // Thread-safe.
 #pragma once
 
@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "kro/base/result.h"
+#include "kro/controller/child_index.h"
 #include "kro/kube/client.h"
 #include "kro/kube/informer.h"
 
@@ -24,11 +25,6 @@ namespace kro::controller {
 
 struct InstanceRef {
   std::string group, version, kind, ns, name;
-};
-
-struct ChildObject {
-  kube::Gvr gvr;
-  kube::ObjectPtr object;
 };
 
 class ChildWatches {
@@ -45,7 +41,8 @@ class ChildWatches {
                                                  std::chrono::milliseconds timeout);
   // The cached object, or null (also null when `gvr` is not watched).
   kube::ObjectPtr Get(const kube::Gvr& gvr, std::string_view ns, std::string_view name) const;
-  // Every cached object labelled kro.run/instance-id=`instance_uid`, in every watched GVR.
+  // Every cached object labelled kro.run/instance-id=`instance_uid`, in every watched GVR,
+  // sorted by GVR, namespace and name. Costs the instance's children, not the caches' size.
   std::vector<ChildObject> ChildrenOf(std::string_view instance_uid) const;
   size_t size() const;
   void Stop();
@@ -54,8 +51,10 @@ class ChildWatches {
   kube::Client& client_;
   Callback on_change_;
   const kube::InformerOptions defaults_;
-  mutable std::mutex mu_;
+  mutable std::mutex mu_;  // before the index's lock when both are held
+  // Never erased: the index points at these keys.
   std::map<kube::Gvr, std::shared_ptr<kube::Informer>> informers_;  // guarded by mu_
+  ChildIndex index_;
 };
 
 }  // namespace kro::controller

@@ -92,6 +92,10 @@ struct InstanceController::Ctx {
   Status managed_error;
   std::string reconcile_message;  // extra text for ResourcesReady when not ready
   bool deleting_children = false;
+  // The instance's children in the cache when the reconcile began (ChildWatches::ChildrenOf),
+  // read once for the ApplySet namespaces, collection pruning and pruning. Children this pass
+  // creates are missing, which is safe: those steps only delete children no node wants.
+  std::vector<ChildObject> children;
 };
 
 InstanceController::InstanceController(kube::Client& client, kube::RestMapper& mapper,
@@ -381,6 +385,7 @@ Outcome InstanceController::Reconcile(const InstanceKey& key) {
     out = ReconcileDeletion(c);
   } else {
     // ---- 3. finalizer and labels ------------------------------------------------------------------
+    c.children = children_->ChildrenOf(c.uid);  // empty for ""
     c.managed_error = EnsureManaged(c);
     c.managed = c.managed_error.ok();
     if (!c.managed) {
@@ -421,10 +426,8 @@ Status InstanceController::EnsureManaged(Ctx& c) {
   // ApplySet parent annotations; the namespaces come from the children kro has seen so far
   // (a child in a new namespace enqueues the instance, and the next pass adds it).
   std::set<std::string> child_namespaces;
-  if (!c.uid.empty()) {
-    for (const ChildObject& ch : children_->ChildrenOf(c.uid)) {
-      child_namespaces.insert(std::string(kube::NamespaceOf(*ch.object)));
-    }
+  for (const ChildObject& ch : c.children) {
+    child_namespaces.insert(std::string(kube::NamespaceOf(*ch.object)));
   }
   json::Object want_annotations;
   want_annotations[kApplySetToolingAnnotation] = "kro/" + options_.version;
@@ -705,9 +708,9 @@ Outcome InstanceController::ReconcileNodes(Ctx& c) {
         c.sm.Set(id, runtime::NodeState::kError, node_error);
         continue;
       }
-      if (is_collection && !c.uid.empty()) {
+      if (is_collection) {
         // Items no longer produced by forEach.
-        for (const ChildObject& ch : children_->ChildrenOf(c.uid)) {
+        for (const ChildObject& ch : c.children) {
           if (Label(*ch.object, api::kNodeIdLabel) != id || ch.gvr != gvr) {
             continue;
           }
@@ -742,22 +745,20 @@ Outcome InstanceController::ReconcileNodes(Ctx& c) {
   }
 
   // ---- 5. prune: children of excluded nodes, or of nodes no longer in the graph -------------
-  if (!c.uid.empty()) {
-    for (const ChildObject& ch : children_->ChildrenOf(c.uid)) {
-      std::string id = Label(*ch.object, api::kNodeIdLabel);
-      const runtime::NodeStatus* ns = c.sm.Get(id);
-      bool excluded = g.Find(id) == nullptr ||
-                      (ns != nullptr && ns->state == runtime::NodeState::kSkipped);
-      if (!excluded || HasDeletionTimestamp(*ch.object)) {
-        continue;
-      }
-      log_.Info("instance " + c.key.ToString() + ": pruning " + id + " " +
-                std::string(kube::NamespaceOf(*ch.object)) + "/" +
-                std::string(kube::NameOf(*ch.object)));
-      Status s = DeleteChild(ch);
-      if (!s.ok() && IsTransient(s)) {
-        transient = s;
-      }
+  for (const ChildObject& ch : c.children) {
+    std::string id = Label(*ch.object, api::kNodeIdLabel);
+    const runtime::NodeStatus* ns = c.sm.Get(id);
+    bool excluded = g.Find(id) == nullptr ||
+                    (ns != nullptr && ns->state == runtime::NodeState::kSkipped);
+    if (!excluded || HasDeletionTimestamp(*ch.object)) {
+      continue;
+    }
+    log_.Info("instance " + c.key.ToString() + ": pruning " + id + " " +
+              std::string(kube::NamespaceOf(*ch.object)) + "/" +
+              std::string(kube::NameOf(*ch.object)));
+    Status s = DeleteChild(ch);
+    if (!s.ok() && IsTransient(s)) {
+      transient = s;
     }
   }
   c.sm.Update();

@@ -77,13 +77,19 @@ Status Informer::ListAndReplace(std::string* rv) {
   for (json::Value& item : list.items) {
     ObjectPtr obj = Ingest(std::move(item));
     seen.emplace(std::string(NamespaceOf(*obj)), std::string(NameOf(*obj)));
+    ObjectPtr cached = store_.Get(NamespaceOf(*obj), NameOf(*obj));
+    if (cached != nullptr && ResourceVersionOf(*cached) == ResourceVersionOf(*obj)) {
+      // Unchanged: keep the cached object, so every object in the store is one a handler saw
+      // (indexes built from the events can hold the store's pointers).
+      continue;
+    }
     ObjectPtr old = store_.Upsert(obj);
     for (auto& [id, h] : handlers_) {
       if (old == nullptr) {
         if (h.on_add) {
           h.on_add(obj);
         }
-      } else if (ResourceVersionOf(*old) != ResourceVersionOf(*obj) && h.on_update) {
+      } else if (h.on_update) {
         h.on_update(old, obj);
       }
     }

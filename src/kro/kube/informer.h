@@ -4,9 +4,11 @@
 // The informer's thread lists (paginated), then watches from the list's resourceVersion with
 // bookmarks. A watch that ends is re-opened from the last seen resourceVersion; "410 Gone / too
 // old resource version" triggers a relist that diffs against the cache (adds, updates and
-// deletes are delivered for what changed meanwhile); other failures (apiserver down) back off
-// exponentially and retry. Handlers run on the informer's thread, must not block, and must not
-// call AddEventHandler/RemoveEventHandler of the same informer.
+// deletes are delivered for what changed meanwhile; an object whose resourceVersion is unchanged
+// stays the cached pointer, so the store only ever holds objects a handler was given); other
+// failures (apiserver down) back off exponentially and retry. Handlers run on the informer's
+// thread, must not block, and must not call AddEventHandler/RemoveEventHandler of the same
+// informer.
 //
 // Thread-safe.
 #pragma once

@@ -446,6 +446,65 @@ TEST_F(ControllerTest, IncludeWhenOffDeletesChild) {
   EXPECT_TRUE(WaitInstanceState("inc", "ACTIVE"));
 }
 
+TEST_F(ControllerTest, ForEachShrinkDeletesDroppedItems) {
+  CreateRgd(R"(
+apiVersion: kro.run/v1alpha1
+kind: ResourceGraphDefinition
+metadata:
+  name: )" + RgdName() + R"(
+spec:
+  schema:
+    apiVersion: v1alpha1
+    kind: )" + Kind() + R"(
+    spec:
+      name: string
+      regions: "[]string"
+  resources:
+  - id: regional
+    forEach:
+    - region: ${schema.spec.regions}
+    template:
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: ${schema.spec.name}-${region}
+      data:
+        region: ${region}
+  - id: summary
+    template:
+      apiVersion: v1
+      kind: ConfigMap
+      metadata:
+        name: ${schema.spec.name}-summary
+      data:
+        count: ${string(size(regional))}
+)");
+  ASSERT_TRUE(WaitRgdState("Active")) << json::Serialize(GetRgd());
+  ASSERT_TRUE(client()
+                  .Create(InstanceGvr(), ns_,
+                          Y("{apiVersion: kro.run/v1alpha1, kind: " + Kind() +
+                            ", metadata: {name: fe, namespace: " + ns_ +
+                            "}, spec: {name: fe, regions: [a, b, c]}}"))
+                  .ok());
+  ASSERT_TRUE(WaitInstanceState("fe", "ACTIVE")) << json::Serialize(GetInstance("fe"));
+  for (const char* n : {"fe-a", "fe-b", "fe-c"}) {
+    EXPECT_TRUE(GetCm(n).ok()) << n;
+  }
+  // Two items leave the collection: they are deleted, the one left stays, and a new one comes.
+  ASSERT_TRUE(client()
+                  .Patch(InstanceGvr(), ns_, "fe", kube::PatchType::kMerge,
+                         Y("{spec: {regions: [b, d]}}"))
+                  .ok());
+  EXPECT_TRUE(Eventually([&] { return !GetCm("fe-a").ok() && !GetCm("fe-c").ok(); }));
+  EXPECT_TRUE(Eventually([&] { return GetCm("fe-d").ok(); }));
+  EXPECT_TRUE(GetCm("fe-b").ok());
+  EXPECT_TRUE(Eventually([&] {
+    auto s = GetCm("fe-summary");
+    return s.ok() && Str(*s, "data.count") == "2";
+  }));
+  EXPECT_TRUE(WaitInstanceState("fe", "ACTIVE")) << json::Serialize(GetInstance("fe"));
+}
+
 TEST_F(ControllerTest, DeletedChildComesBack) {
   ActiveInstance("heal");
   auto before = GetCm("heal-config");
