@@ -4,6 +4,31 @@
 #include <utility>
 
 namespace kro::cel {
+namespace {
+
+// The run-time kind of well-formed values of a checked type (nullopt for dyn and the like).
+// Object types are JSON objects, so maps.
+std::optional<ValueKind> RuntimeKind(const Type* type) {
+  if (type == nullptr) return std::nullopt;
+  switch (type->kind()) {
+    case TypeKind::kNull: return ValueKind::kNull;
+    case TypeKind::kBool: return ValueKind::kBool;
+    case TypeKind::kInt: return ValueKind::kInt;
+    case TypeKind::kUint: return ValueKind::kUint;
+    case TypeKind::kDouble: return ValueKind::kDouble;
+    case TypeKind::kString: return ValueKind::kString;
+    case TypeKind::kBytes: return ValueKind::kBytes;
+    case TypeKind::kTimestamp: return ValueKind::kTimestamp;
+    case TypeKind::kDuration: return ValueKind::kDuration;
+    case TypeKind::kList: return ValueKind::kList;
+    case TypeKind::kMap:
+    case TypeKind::kStruct: return ValueKind::kMap;
+    case TypeKind::kType: return ValueKind::kType;
+    default: return type->IsOptional() ? std::optional(ValueKind::kOptional) : std::nullopt;
+  }
+}
+
+}  // namespace
 
 Status CheckIssuesToStatus(const CheckResult& result, const Source& source) {
   if (result.ok()) {
@@ -78,6 +103,7 @@ Result<Program> Environment::Plan(const CheckedExpr& checked) const {
   if (options_->libraries.runtime) {
     plan.variables.push_back("runtime");
   }
+  plan.static_kind = [&checked](int64_t id) { return RuntimeKind(checked.check.TypeOf(id)); };
   return cel::Plan(*checked.parsed.expr, plan);
 }
 

@@ -292,6 +292,34 @@ TEST(EnvironmentTest, Extend) {
   EXPECT_FALSE(env.Extend({{"schema", Type::Int()}}).ok());
 }
 
+// Plan() picks overloads from the checked types; values of another kind than declared (JSON
+// that does not follow its schema) still dispatch on what they are.
+TEST(EnvironmentTest, ValuesOfUndeclaredKinds) {
+  auto env = Environment::New({.variables = {{"x", Type::Int()}, {"s", Type::String()}}});
+  ASSERT_TRUE(env.ok());
+  auto eval = [&](std::string_view expr, Value x, Value s) {
+    auto checked = env->Compile(expr);
+    EXPECT_TRUE(checked.ok()) << checked.status().ToString();
+    auto program = env->Plan(*checked);
+    EXPECT_TRUE(program.ok());
+    Activation act(*program);
+    act.BindSlot(program->SlotOf("x"), std::move(x));
+    act.BindSlot(program->SlotOf("s"), std::move(s));
+    return program->Evaluate(act);
+  };
+  EXPECT_EQ(eval("x + 1", Value::Int(1), Value()).DebugString(), "2");
+  EXPECT_EQ(eval("x + 1", Value::String("1"), Value()).error_message(),
+            "no such overload: _+_(string, int)");
+  EXPECT_EQ(eval("x == 1", Value::Double(1.0), Value()).DebugString(), "true");
+  EXPECT_EQ(eval("x > 0", Value::Uint(1), Value()).DebugString(), "true");
+  EXPECT_EQ(eval("s + 'b'", Value(), Value::String("a")).DebugString(), "\"ab\"");
+  EXPECT_EQ(eval("s + 'b'", Value(), Value::Bytes("a")).error_message(),
+            "no such overload: _+_(bytes, string)");
+  EXPECT_EQ(eval("size(s)", Value(), Value::List({})).DebugString(), "0");
+  EXPECT_EQ(eval("x + 1", Value::Error(ErrorKind::kGeneric, "boom"), Value()).error_message(),
+            "boom");
+}
+
 TEST(EnvironmentTest, PlanAndEvaluate) {
   auto env = Environment::New({.variables = {{"x", Type::Int()}}});
   ASSERT_TRUE(env.ok());

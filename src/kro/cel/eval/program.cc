@@ -48,6 +48,7 @@ class ConstNode : public Node {
 class GlobalNode : public Node {
  public:
   GlobalNode(int slot, std::string name) : slot_(slot), name_(std::move(name)) {}
+  int slot() const { return slot_; }
   Value Eval(Frame& f) const override {
     if (!f.bound(slot_)) {
       return Value::Error(ErrorKind::kNoSuchAttribute, "no such attribute: " + name_);
@@ -69,19 +70,58 @@ class LocalNode : public Node {
   int slot_;
 };
 
-class SelectNode : public Node {
+// operand.f1.f2...fn, or has(operand.f1...fn) when test_only (only the last select tests).
+// Over borrowed JSON the chain walks json::Value pointers and wraps only the final value; any
+// other value (or a JSON value that is not an object) takes the general path.
+class SelectPathNode : public Node {
  public:
-  SelectNode(NodePtr operand, std::string field, bool test_only)
-      : operand_(std::move(operand)), field_(std::move(field)), test_only_(test_only) {}
+  SelectPathNode(NodePtr operand, std::vector<std::string> fields, bool test_only)
+      : operand_(std::move(operand)), fields_(std::move(fields)), test_only_(test_only) {
+    if (const auto* g = dynamic_cast<const GlobalNode*>(operand_.get())) global_ = g;
+  }
   Value Eval(Frame& f) const override {
-    Value v = operand_->Eval(f);
-    if (test_only_) return TestField(v, field_);
-    return SelectField(v, field_);
+    Value storage;
+    const Value* base = &storage;
+    if (global_ != nullptr) {
+      if (!f.bound(global_->slot())) return global_->Eval(f);
+      base = &f.global(global_->slot());
+    } else {
+      storage = operand_->Eval(f);
+    }
+    size_t n = fields_.size(), i = 0;
+    if (base->kind() == ValueKind::kMap && base->json() != nullptr) {
+      const json::Value* j = base->json();
+      for (; i < n; ++i) {
+        const json::Object* o = j->if_object();
+        if (o == nullptr) break;
+        const json::Value* next = JsonField(*o, fields_[i]);
+        if (test_only_ && i + 1 == n) return Value::Bool(next != nullptr);
+        if (next == nullptr) break;
+        j = next;
+      }
+      if (i == n) return Value::FromJson(*j);
+      storage = Value::FromJson(*j);
+      base = &storage;
+    }
+    Value cur = *base;
+    for (; i < n; ++i) {
+      if (test_only_ && i + 1 == n) return TestField(cur, fields_[i]);
+      cur = SelectField(cur, fields_[i]);
+    }
+    return cur;
+  }
+  // Appends a plain select to a path that does not end in a test.
+  bool Extend(const std::string& field, bool test_only) {
+    if (test_only_) return false;
+    fields_.push_back(field);
+    test_only_ = test_only;
+    return true;
   }
 
  private:
   NodePtr operand_;
-  std::string field_;
+  const GlobalNode* global_ = nullptr;
+  std::vector<std::string> fields_;
   bool test_only_;
 };
 
@@ -167,26 +207,92 @@ class NotStrictlyFalseNode : public Node {
   NodePtr a_;
 };
 
-class CallNode : public Node {
+// The overloads a call may run, narrowed at plan time by name, arity and call style, plus the
+// one it most likely runs (`hint`): the first candidate compatible with the arguments' static
+// kinds. The hint runs directly when every argument has the kind it needs (its parameter kind, or
+// else the static kind) and none is an error: then every earlier candidate cannot match, so
+// Dispatch would pick the hint too. Otherwise Dispatch decides.
+class CallTarget {
  public:
-  CallNode(std::string name, std::vector<const Overload*> cands, std::vector<NodePtr> args)
-      : name_(std::move(name)), cands_(std::move(cands)), args_(std::move(args)) {}
-  Value Eval(Frame& f) const override {
-    Value buf[4];
-    std::vector<Value> heap;
-    Value* vals = buf;
-    size_t n = args_.size();
-    if (n > 4) {
-      heap.resize(n);
-      vals = heap.data();
+  static constexpr uint8_t kAnyKind = 0xff;
+
+  CallTarget(std::string name, std::vector<const Overload*> cands,
+             const std::vector<std::optional<ValueKind>>& static_kinds)
+      : name_(std::move(name)), cands_(std::move(cands)) {
+    for (const Overload* o : cands_) {
+      bool compatible = true;
+      for (size_t i = 0; i < o->params.size() && compatible; ++i) {
+        const Param& p = o->params[i];
+        compatible = p.tag == Param::kAny || !static_kinds[i] || *static_kinds[i] == p.kind;
+      }
+      if (!compatible) continue;
+      hint_ = o;
+      for (size_t i = 0; i < o->params.size(); ++i) {
+        const Param& p = o->params[i];
+        if (p.tag == Param::kKind) {
+          need_.push_back(static_cast<uint8_t>(p.kind));
+        } else {
+          need_.push_back(static_kinds[i] ? static_cast<uint8_t>(*static_kinds[i]) : kAnyKind);
+        }
+      }
+      break;
     }
-    for (size_t i = 0; i < n; ++i) vals[i] = args_[i]->Eval(f);
-    return Dispatch(name_, cands_, vals, n, f.ctx);
+  }
+
+  Value Invoke(const Value* args, size_t n, EvalContext& ctx) const {
+    if (hint_ != nullptr && HintApplies(args, n)) return hint_->fn(args, n, ctx);
+    return Dispatch(name_, cands_, args, n, ctx);
   }
 
  private:
+  bool HintApplies(const Value* args, size_t n) const {
+    for (size_t i = 0; i < n; ++i) {
+      ValueKind k = args[i].kind();
+      if (k == ValueKind::kError) return false;
+      if (need_[i] != kAnyKind && static_cast<uint8_t>(k) != need_[i]) return false;
+      if (!hint_->params[i].Matches(args[i])) return false;
+    }
+    return true;
+  }
+
   std::string name_;
   std::vector<const Overload*> cands_;
+  const Overload* hint_ = nullptr;
+  std::vector<uint8_t> need_;
+};
+
+// A call with N arguments (N known at plan time, so the argument values live on the stack).
+template <size_t N>
+class FixedCallNode : public Node {
+ public:
+  FixedCallNode(CallTarget target, std::vector<NodePtr> args)
+      : target_(std::move(target)) {
+    for (size_t i = 0; i < N; ++i) args_[i] = std::move(args[i]);
+  }
+  Value Eval(Frame& f) const override {
+    Value vals[N];
+    for (size_t i = 0; i < N; ++i) vals[i] = args_[i]->Eval(f);
+    return target_.Invoke(vals, N, f.ctx);
+  }
+
+ private:
+  CallTarget target_;
+  NodePtr args_[N];
+};
+
+class CallNode : public Node {
+ public:
+  CallNode(CallTarget target, std::vector<NodePtr> args)
+      : target_(std::move(target)), args_(std::move(args)) {}
+  Value Eval(Frame& f) const override {
+    std::vector<Value> vals;
+    vals.reserve(args_.size());
+    for (const auto& a : args_) vals.push_back(a->Eval(f));
+    return target_.Invoke(vals.data(), vals.size(), f.ctx);
+  }
+
+ private:
+  CallTarget target_;
   std::vector<NodePtr> args_;
 };
 
@@ -283,6 +389,49 @@ class ErrorNode : public Node {
 
  private:
   Value err_;
+};
+
+// The step `accu + [e...]` of a comprehension (see Planner::PlanStep). When the accumulator is
+// a list that only its local slot holds, the elements are appended in place instead of copying
+// the list every iteration (which made map/filter quadratic); the step's result is stored back
+// into that slot at once, so nothing observes the mutation. Otherwise it is the `_+_` call.
+class AccuAppendNode : public Node {
+ public:
+  AccuAppendNode(int slot, std::vector<NodePtr> elems, CallTarget add)
+      : slot_(slot), elems_(std::move(elems)), add_(std::move(add)) {}
+  Value Eval(Frame& f) const override {
+    // The elements first: they may read (and so share) the accumulator.
+    Value one;
+    std::vector<Value> many;
+    if (elems_.size() == 1) {
+      one = elems_[0]->Eval(f);
+    } else {
+      many.reserve(elems_.size());
+      for (const auto& e : elems_) many.push_back(e->Eval(f));
+    }
+    Value& acc = f.locals[slot_];
+    if (acc.is_error()) return acc;
+    if (elems_.size() == 1 && one.is_error()) return one;
+    for (const Value& v : many) {
+      if (v.is_error()) return v;
+    }
+    if (ListRep* rep = ValueAccess::unique_list(acc)) {
+      if (elems_.size() == 1) {
+        rep->elems.push_back(std::move(one));
+      } else {
+        for (Value& v : many) rep->elems.push_back(std::move(v));
+      }
+      return acc;
+    }
+    if (elems_.size() == 1) many.push_back(std::move(one));
+    Value args[2] = {acc, Value::List(std::move(many))};
+    return add_.Invoke(args, 2, f.ctx);
+  }
+
+ private:
+  int slot_;
+  std::vector<NodePtr> elems_;
+  CallTarget add_;
 };
 
 class ComprehensionNode : public Node {
@@ -498,7 +647,7 @@ class Planner {
           for (size_t i = 1; i < len; ++i) q += "." + chain[i];
           if (NodePtr n = ResolveName(q)) {
             for (size_t i = len; i < chain.size(); ++i) {
-              n = NodePtr(new SelectNode(std::move(n), chain[i], false));
+              n = MakeSelect(std::move(n), chain[i], false);
             }
             return n;
           }
@@ -506,7 +655,26 @@ class Planner {
       }
     }
     KRO_ASSIGN_OR_RETURN(NodePtr operand, PlanExpr(*e.operand));
-    return NodePtr(new SelectNode(std::move(operand), e.name, e.test_only));
+    return MakeSelect(std::move(operand), e.name, e.test_only);
+  }
+
+  // operand.field: extends a select path instead of nesting one node per field.
+  static NodePtr MakeSelect(NodePtr operand, const std::string& field, bool test_only) {
+    if (auto* path = dynamic_cast<SelectPathNode*>(operand.get())) {
+      if (path->Extend(field, test_only)) return operand;
+    }
+    return NodePtr(new SelectPathNode(std::move(operand), {field}, test_only));
+  }
+
+  // The static kind of each argument of call `e` (receiver first when `with_target`).
+  std::vector<std::optional<ValueKind>> ArgKinds(const Expr& e, bool with_target) const {
+    std::vector<std::optional<ValueKind>> kinds;
+    auto add = [&](const Expr& a) {
+      kinds.push_back(opts_.static_kind ? opts_.static_kind(a.id) : std::nullopt);
+    };
+    if (with_target && e.operand) add(*e.operand);
+    for (const auto& a : e.args) add(*a);
+    return kinds;
   }
 
   // Qualified function name for receiver-style calls on a namespace (base64.encode(x)).
@@ -574,32 +742,73 @@ class Planner {
       }
       if (auto q = NamespacedFunction(e)) {
         KRO_ASSIGN_OR_RETURN(auto args, PlanArgs(e, false));
-        return MakeCall(*q, false, std::move(args));
+        return MakeCall(*q, false, std::move(args), ArgKinds(e, false));
       }
     }
     KRO_ASSIGN_OR_RETURN(auto args, PlanArgs(e, true));
     if (!e.operand) {
       for (const auto& c : Candidates(opts_.container, fn)) {
-        if (reg_.Find(c) != nullptr) return MakeCall(c, false, std::move(args));
+        if (reg_.Find(c) != nullptr) return MakeCall(c, false, std::move(args), ArgKinds(e, true));
       }
     }
-    return MakeCall(fn, e.operand != nullptr, std::move(args));
+    return MakeCall(fn, e.operand != nullptr, std::move(args), ArgKinds(e, true));
   }
 
-  Result<NodePtr> MakeCall(const std::string& name, bool member, std::vector<NodePtr> args) {
+  // The call target for `name` with `nargs` arguments; nullopt when no overload fits.
+  std::optional<CallTarget> MakeTarget(const std::string& name, bool member, size_t nargs,
+                                       const std::vector<std::optional<ValueKind>>& kinds) {
     std::vector<const Overload*> cands;
     if (const auto* all = reg_.Find(name)) {
       for (const auto& o : *all) {
-        if (o.member == member && o.params.size() == args.size()) cands.push_back(&o);
+        if (o.member == member && o.params.size() == nargs) cands.push_back(&o);
       }
     }
-    if (cands.empty()) {
+    if (cands.empty()) return std::nullopt;
+    return CallTarget(name, std::move(cands), kinds);
+  }
+
+  Result<NodePtr> MakeCall(const std::string& name, bool member, std::vector<NodePtr> args,
+                           const std::vector<std::optional<ValueKind>>& kinds) {
+    std::optional<CallTarget> target = MakeTarget(name, member, args.size(), kinds);
+    if (!target) {
       return NodePtr(new ErrorNode(Value::Error(
           ErrorKind::kNoMatchingOverload,
           "found no matching overload for '" + name + "' with " + std::to_string(args.size()) +
               " argument(s)")));
     }
-    return NodePtr(new CallNode(name, std::move(cands), std::move(args)));
+    switch (args.size()) {
+      case 1: return NodePtr(new FixedCallNode<1>(std::move(*target), std::move(args)));
+      case 2: return NodePtr(new FixedCallNode<2>(std::move(*target), std::move(args)));
+      case 3: return NodePtr(new FixedCallNode<3>(std::move(*target), std::move(args)));
+      default: return NodePtr(new CallNode(std::move(*target), std::move(args)));
+    }
+  }
+
+  // The step of a comprehension whose accumulator is local `accu`. `accu + [e...]`, also as a
+  // branch of a conditional (how map, filter and transformList expand), appends in place.
+  Result<NodePtr> PlanStep(const Expr& step, int accu) {
+    if (step.kind == ExprKind::kCall && !step.operand && step.name == op::kConditional &&
+        step.args.size() == 3) {
+      KRO_ASSIGN_OR_RETURN(NodePtr c, PlanExpr(*step.args[0]));
+      KRO_ASSIGN_OR_RETURN(NodePtr t, PlanStep(*step.args[1], accu));
+      KRO_ASSIGN_OR_RETURN(NodePtr e, PlanStep(*step.args[2], accu));
+      return NodePtr(new TernaryNode(std::move(c), std::move(t), std::move(e)));
+    }
+    if (step.kind == ExprKind::kCall && !step.operand && step.name == op::kAdd &&
+        step.args.size() == 2 && step.args[0]->kind == ExprKind::kIdent &&
+        LookupLocal(step.args[0]->name) == accu && step.args[1]->kind == ExprKind::kList &&
+        step.args[1]->optional_indices.empty()) {
+      std::optional<CallTarget> add = MakeTarget(op::kAdd, false, 2, ArgKinds(step, false));
+      if (add) {
+        std::vector<NodePtr> elems;
+        for (const auto& a : step.args[1]->args) {
+          KRO_ASSIGN_OR_RETURN(NodePtr n, PlanExpr(*a));
+          elems.push_back(std::move(n));
+        }
+        return NodePtr(new AccuAppendNode(accu, std::move(elems), std::move(*add)));
+      }
+    }
+    return PlanExpr(step);
   }
 
   Result<NodePtr> PlanComprehension(const Expr& e) {
@@ -618,7 +827,7 @@ class Planner {
       scopes_.emplace_back(e.iter_var2, node->iter2);
     }
     KRO_ASSIGN_OR_RETURN(node->cond, PlanExpr(*e.loop_condition));
-    KRO_ASSIGN_OR_RETURN(node->step, PlanExpr(*e.loop_step));
+    KRO_ASSIGN_OR_RETURN(node->step, PlanStep(*e.loop_step, node->accu));
     scopes_.pop_back();
     if (!e.iter_var2.empty()) scopes_.pop_back();
     // The result sees the accumulator but not the iteration variables.
@@ -656,6 +865,12 @@ Value Program::Evaluate(const Activation& act, int64_t budget) const {
   f.ctx.budget = budget;
   if (num_locals_ == 0) {
     f.locals = nullptr;
+    return root_->Eval(f);
+  }
+  constexpr int kInlineLocals = 8;
+  if (num_locals_ <= kInlineLocals) {
+    Value locals[kInlineLocals];
+    f.locals = locals;
     return root_->Eval(f);
   }
   std::vector<Value> locals(num_locals_);

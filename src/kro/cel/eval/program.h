@@ -14,7 +14,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,13 +30,17 @@ namespace kro::cel {
 
 struct PlanOptions {
   // Declared variables (names may be qualified, "a.b.c"). Their order gives the slot numbers.
-  std::vector<std::string> variables;
+  std::vector<std::string> variables = {};
   // Namespace for name resolution ("com.example"); empty for none.
-  std::string container;
+  std::string container = {};
   // Functions; null means DefaultRegistry() (kro/cel/lib/library.h).
-  std::shared_ptr<const Registry> registry;
+  std::shared_ptr<const Registry> registry = {};
   // Evaluation budget: comprehension iterations plus library cost units (large lists/strings).
   int64_t max_iterations = 10000000;
+  // Optional: the run-time kind an expression node (by id) has when its value is well-formed, as
+  // a type checker knows it (nullopt: unknown or dyn). Plan() uses it to pick, per call, the
+  // overload to try first; a wrong or missing answer only costs speed, never correctness.
+  std::function<std::optional<ValueKind>(int64_t id)> static_kind = {};
 };
 
 namespace internal {

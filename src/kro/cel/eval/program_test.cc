@@ -96,6 +96,74 @@ TEST(Program, BorrowedJsonFieldSelection) {
   EXPECT_TRUE(Eval("schema.spec.missing", {{"schema", schema}}).is_error());
 }
 
+TEST(Program, SelectPathsOverJson) {
+  auto doc = json::Parse(R"({"spec": {"name": "web", "list": [1], "s": "x", "n": null}})");
+  ASSERT_TRUE(doc.ok());
+  std::vector<std::pair<std::string, Value>> vars = {{"schema", Value::FromJson(*doc)}};
+  auto eval = [&](std::string_view e) { return Eval(e, vars); };
+  EXPECT_EQ(eval("schema.spec.n").DebugString(), "null");
+  EXPECT_EQ(eval("has(schema.spec.n)").DebugString(), "true");
+  EXPECT_EQ(eval("has(schema.spec)").DebugString(), "true");
+  EXPECT_EQ(eval("schema.spec.list").DebugString(), "[1]");
+  // The same errors as one select at a time: the failing step names itself.
+  EXPECT_EQ(eval("schema.spec.missing.x").error_message(), "no such key: missing");
+  EXPECT_EQ(eval("has(schema.missing.x)").error_message(), "no such key: missing");
+  EXPECT_EQ(eval("schema.spec.s.x").error_message(),
+            "type 'string' does not support field selection");
+  EXPECT_EQ(eval("has(schema.spec.list.x)").error_message(),
+            "type 'list' does not support field selection");
+  // Owned maps, optionals and unbound variables take the general path.
+  EXPECT_EQ(eval("{'a': {'b': 1}}.a.b").DebugString(), "1");
+  EXPECT_EQ(eval("optional.of(schema).spec.name").DebugString(), "optional(\"web\")");
+  EXPECT_EQ(Eval("x.y.z", {{"y", Value::Int(1)}}).error_kind(), ErrorKind::kNoSuchAttribute);
+  auto parsed = Parse("schema.spec.name");
+  ASSERT_TRUE(parsed.ok());
+  auto p = Plan(*parsed->expr, {.variables = {"schema"}});
+  ASSERT_TRUE(p.ok());
+  Activation unbound(*p);
+  EXPECT_EQ(p->Evaluate(unbound).error_message(), "no such attribute: schema");
+}
+
+// map/filter append to their accumulator in place; nothing else may observe that.
+TEST(Program, ComprehensionAccumulators) {
+  auto doc = json::Parse(R"([1, 2, 3, 4])");
+  ASSERT_TRUE(doc.ok());
+  std::vector<std::pair<std::string, Value>> vars = {
+      {"items", Value::FromJson(*doc)}, {"lists", Value::List({Value::List({Value::Int(1)})})}};
+  const Case cases[] = {
+      {"items.map(x, x * 2)", "[2, 4, 6, 8]"},
+      {"items.filter(x, x % 2 == 0)", "[2, 4]"},
+      {"items.map(x, x > 2, x * 10)", "[30, 40]"},
+      {"items.transformList(i, v, i + v)", "[1, 3, 5, 7]"},
+      {"items.map(x, [1, 2].map(y, x * y))", "[[1, 2], [2, 4], [3, 6], [4, 8]]"},
+      {"cel.bind(l, [1, 2], l.map(x, x) + l)", "[1, 2, 1, 2]"},
+      {"lists.map(l, l + [0]) + lists", "[[1, 0], [1]]"},
+      {"[[1]].map(l, l + [2]).map(l, l + [3])", "[[1, 2, 3]]"},
+      {"items.map(x, 4 / (x - 2))", "error"},
+      {"[].map(x, x)", "[]"},
+  };
+  for (const Case& c : cases) {
+    auto parsed = Parse(c.expr);
+    ASSERT_TRUE(parsed.ok()) << c.expr;
+    PlanOptions opts;
+    for (const auto& [k, v] : vars) opts.variables.push_back(k);
+    auto p = Plan(*parsed->expr, opts);
+    ASSERT_TRUE(p.ok()) << c.expr;
+    Activation act(*p);
+    for (const auto& [k, v] : vars) ASSERT_TRUE(act.Bind(k, v).ok());
+    // Twice: a constant (the empty list the accumulator starts from) must not have changed.
+    for (int round = 0; round < 2; ++round) {
+      Value v = p->Evaluate(act);
+      if (std::string_view(c.want) == "error") {
+        EXPECT_TRUE(v.is_error()) << c.expr << " -> " << v.DebugString();
+      } else {
+        EXPECT_EQ(v.DebugString(), c.want) << c.expr << " (round " << round << ")";
+      }
+    }
+  }
+  EXPECT_EQ(vars[1].second.DebugString(), "[[1]]");
+}
+
 TEST(Program, FieldSelectionIsFast) {
   auto doc = json::Parse(R"({"spec": {"name": "web", "replicas": 3}, "metadata": {"a": 1}})");
   ASSERT_TRUE(doc.ok());

@@ -2,14 +2,7 @@
 
 namespace kro::cel {
 
-bool Param::Matches(const Value& v) const {
-  if (tag == kAny) return true;
-  if (v.kind() != kind) return false;
-  if (kind == ValueKind::kOpaque && !opaque_type.empty()) {
-    return v.opaque().TypeName() == opaque_type;
-  }
-  return true;
-}
+bool Param::OpaqueMatches(const Value& v) const { return v.opaque().TypeName() == opaque_type; }
 
 void Registry::Add(std::string name, Overload overload) {
   functions_[std::move(name)].push_back(std::move(overload));

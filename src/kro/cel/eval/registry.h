@@ -38,7 +38,14 @@ struct Param {
   static Param Any() { return Param{}; }
   static Param Of(ValueKind k) { return Param{kKind, k, {}}; }
   static Param OfOpaque(std::string_view type) { return Param{kKind, ValueKind::kOpaque, type}; }
-  bool Matches(const Value& v) const;
+  bool Matches(const Value& v) const {
+    if (tag == kAny) return true;
+    if (v.kind() != kind) return false;
+    return kind != ValueKind::kOpaque || opaque_type.empty() || OpaqueMatches(v);
+  }
+
+ private:
+  bool OpaqueMatches(const Value& v) const;
 };
 
 struct Overload {

@@ -272,7 +272,7 @@ size_t Value::map_size() const {
 
 std::optional<Value> Value::map_find_string(std::string_view key) const {
   if (json_) {
-    const json::Value* f = p_.j->get_object().if_contains(key);
+    const json::Value* f = JsonField(p_.j->get_object(), key);
     if (f == nullptr) return std::nullopt;
     return FromJson(*f);
   }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -203,6 +204,12 @@ struct ValueAccess {
   static const MapRep* map(const Value& v) {
     return v.json_ ? nullptr : static_cast<const MapRep*>(v.heap_.get());
   }
+  // The list's representation when `v` is its only owner (so it may be changed in place without
+  // anyone observing it), else null. Every owned list is created mutable by Value::List.
+  static ListRep* unique_list(Value& v) {
+    if (v.kind_ != ValueKind::kList || v.json_ || v.heap_.use_count() != 1) return nullptr;
+    return const_cast<ListRep*>(static_cast<const ListRep*>(v.heap_.get()));
+  }
 };
 
 template <typename F>
@@ -219,6 +226,21 @@ void Value::map_for_each(F&& f) const {
   for (const auto& [k, v] : ValueAccess::map(*this)->entries) {
     if (!f(k, v)) return;
   }
+}
+
+// The value of `key` in a JSON object, or null. Small objects (most Kubernetes objects' levels)
+// are scanned in place, comparing lengths and first bytes before memcmp; larger ones use
+// Boost.JSON's index.
+inline const json::Value* JsonField(const json::Object& o, std::string_view key) {
+  if (o.size() > 16) return o.if_contains(key);
+  for (const auto& kv : o) {
+    std::string_view k(kv.key().data(), kv.key().size());
+    if (k.size() == key.size() &&
+        (key.empty() || (k[0] == key[0] && std::memcmp(k.data(), key.data(), key.size()) == 0))) {
+      return &kv.value();
+    }
+  }
+  return nullptr;
 }
 
 // Heterogeneous CEL equality (1 == 1u == 1.0; deep for lists and maps). Never errors.

@@ -309,7 +309,16 @@ void AddStandardLibrary(Registry& r) {
   r.AddGlobal("-_", {P(K::kDuration)}, FN { return CheckedDuration(-a[0].nanos()); });
   r.AddGlobal("!_", {P(K::kBool)}, FN { return Bool(!a[0].bool_value()); });
 
-  // Equality and ordering.
+  // Equality and ordering. The same-kind int and string overloads come first: they give the
+  // same answers as the general ones and let Plan() call them directly for typed operands.
+  r.AddGlobal("_==_", {P(K::kInt), P(K::kInt)}, FN { return Bool(a[0].int_value() == a[1].int_value()); });
+  r.AddGlobal("_==_", {P(K::kString), P(K::kString)}, FN { return Bool(a[0].str() == a[1].str()); });
+  r.AddGlobal("_!=_", {P(K::kInt), P(K::kInt)}, FN { return Bool(a[0].int_value() != a[1].int_value()); });
+  r.AddGlobal("_!=_", {P(K::kString), P(K::kString)}, FN { return Bool(a[0].str() != a[1].str()); });
+  r.AddGlobal("_<_", {P(K::kInt), P(K::kInt)}, FN { return Bool(a[0].int_value() < a[1].int_value()); });
+  r.AddGlobal("_<=_", {P(K::kInt), P(K::kInt)}, FN { return Bool(a[0].int_value() <= a[1].int_value()); });
+  r.AddGlobal("_>_", {P(K::kInt), P(K::kInt)}, FN { return Bool(a[0].int_value() > a[1].int_value()); });
+  r.AddGlobal("_>=_", {P(K::kInt), P(K::kInt)}, FN { return Bool(a[0].int_value() >= a[1].int_value()); });
   r.AddGlobal("_==_", {Any(), Any()}, FN { return Bool(Equal(a[0], a[1])); });
   r.AddGlobal("_!=_", {Any(), Any()}, FN { return Bool(!Equal(a[0], a[1])); });
   r.AddGlobal("_<_", {Any(), Any()},
