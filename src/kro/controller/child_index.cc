@@ -20,8 +20,8 @@ std::string_view InstanceUid(const json::Value& obj) {
   return v != nullptr && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
 }
 
-bool SameKey(const json::Value& a, const json::Value& b) {
-  return kube::NameOf(a) == kube::NameOf(b) && kube::NamespaceOf(a) == kube::NamespaceOf(b);
+bool SameKey(const ChildKey& k, const kube::Gvr& gvr, const json::Value& obj) {
+  return k.gvr == &gvr && k.name == kube::NameOf(obj) && k.ns == kube::NamespaceOf(obj);
 }
 
 }  // namespace
@@ -39,14 +39,14 @@ void ChildIndex::Add(const kube::Gvr& gvr, const kube::ObjectPtr& obj) {
   if (it == by_instance_.end()) {
     it = by_instance_.emplace(std::string(uid), Bucket{}).first;
   }
-  // An add for a key already indexed (not expected from an informer) replaces it.
-  for (Entry& e : it->second) {
-    if (e.gvr == &gvr && SameKey(*e.object, *obj)) {
-      e.object = obj;
+  // An add for a key already indexed (not expected from an informer) changes nothing.
+  for (const ChildKey& k : it->second) {
+    if (SameKey(k, gvr, *obj)) {
       return;
     }
   }
-  it->second.push_back(Entry{&gvr, obj});
+  it->second.push_back(
+      ChildKey{&gvr, std::string(kube::NamespaceOf(*obj)), std::string(kube::NameOf(*obj))});
   ++size_;
 }
 
@@ -63,13 +63,12 @@ void ChildIndex::Update(const kube::Gvr& gvr, const kube::ObjectPtr& old_obj,
   std::string_view old_uid = InstanceUid(*old_obj);
   std::string_view new_uid = InstanceUid(*new_obj);
   if (!old_uid.empty() && old_uid == new_uid) {
-    // The common case: same instance, swap the pointer in place.
+    // The common case: same instance, so the key is indexed already.
     std::lock_guard<std::mutex> lock(mu_);
     auto it = by_instance_.find(old_uid);
     if (it != by_instance_.end()) {
-      for (Entry& e : it->second) {
-        if (e.gvr == &gvr && SameKey(*e.object, *new_obj)) {
-          e.object = new_obj;
+      for (const ChildKey& k : it->second) {
+        if (SameKey(k, gvr, *new_obj)) {
           return;
         }
       }
@@ -107,7 +106,7 @@ bool ChildIndex::RemoveLocked(std::string_view uid, const kube::Gvr& gvr, const 
 bool ChildIndex::RemoveFrom(Map::iterator it, const kube::Gvr& gvr, const json::Value& obj) {
   Bucket& b = it->second;
   for (size_t i = 0; i < b.size(); ++i) {
-    if (b[i].gvr == &gvr && SameKey(*b[i].object, obj)) {
+    if (SameKey(b[i], gvr, obj)) {
       b[i] = std::move(b.back());
       b.pop_back();
       --size_;
@@ -120,8 +119,8 @@ bool ChildIndex::RemoveFrom(Map::iterator it, const kube::Gvr& gvr, const json::
   return false;
 }
 
-std::vector<ChildObject> ChildIndex::ChildrenOf(std::string_view instance_uid) const {
-  std::vector<Entry> found;
+std::vector<ChildKey> ChildIndex::ChildrenOf(std::string_view instance_uid) const {
+  std::vector<ChildKey> found;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = by_instance_.find(instance_uid);
@@ -130,17 +129,10 @@ std::vector<ChildObject> ChildIndex::ChildrenOf(std::string_view instance_uid) c
     }
     found = it->second;
   }
-  std::sort(found.begin(), found.end(), [](const Entry& a, const Entry& b) {
-    std::string_view ans = kube::NamespaceOf(*a.object), bns = kube::NamespaceOf(*b.object);
-    std::string_view an = kube::NameOf(*a.object), bn = kube::NameOf(*b.object);
-    return std::tie(*a.gvr, ans, an) < std::tie(*b.gvr, bns, bn);
+  std::sort(found.begin(), found.end(), [](const ChildKey& a, const ChildKey& b) {
+    return std::tie(*a.gvr, a.ns, a.name) < std::tie(*b.gvr, b.ns, b.name);
   });
-  std::vector<ChildObject> out;
-  out.reserve(found.size());
-  for (Entry& e : found) {
-    out.push_back(ChildObject{*e.gvr, std::move(e.object)});
-  }
-  return out;
+  return found;
 }
 
 size_t ChildIndex::size() const {

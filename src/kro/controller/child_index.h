@@ -2,9 +2,9 @@
 //
 // ChildWatches feeds it every change its informers make to their stores (add, update, delete,
 // in store order for each GVR), so "what children does this instance have" costs a lookup and
-// the instance's own children instead of a scan of every cached object. The index holds the
-// informers' own object pointers (shared, never copied): about 24 bytes per child plus one map
-// entry per instance. Thread-safe.
+// the instance's own children instead of a scan of every cached object. The index holds keys
+// (GVR, namespace, name), not objects: the informer stores keep the objects. About 72 bytes per
+// child plus one map entry per instance. Thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +24,11 @@ struct ChildObject {
   kube::ObjectPtr object;
 };
 
+struct ChildKey {
+  const kube::Gvr* gvr;  // the key of ChildWatches' informer map
+  std::string ns, name;
+};
+
 class ChildIndex {
  public:
   // REQUIRES: `gvr` outlives the index (ChildWatches passes the key of its informer map).
@@ -37,19 +42,15 @@ class ChildIndex {
   // informer's selector because its labels were edited), every instance is searched.
   void Delete(const kube::Gvr& gvr, const kube::ObjectPtr& last);
 
-  // The indexed objects labelled kro.run/instance-id=`instance_uid`, sorted by GVR, namespace
-  // and name (the order of a scan of the informers). Empty for "".
-  std::vector<ChildObject> ChildrenOf(std::string_view instance_uid) const;
+  // The keys of the indexed objects labelled kro.run/instance-id=`instance_uid`, sorted by GVR,
+  // namespace and name (the order of a scan of the informers). Empty for "".
+  std::vector<ChildKey> ChildrenOf(std::string_view instance_uid) const;
   // Number of indexed objects, and of instances with at least one.
   size_t size() const;
   size_t instances() const;
 
  private:
-  struct Entry {
-    const kube::Gvr* gvr;
-    kube::ObjectPtr object;
-  };
-  using Bucket = std::vector<Entry>;
+  using Bucket = std::vector<ChildKey>;
   using Map = std::map<std::string, Bucket, std::less<>>;
 
   // Remove the entry for `gvr` + the key of `obj` from the bucket of `uid` (or at `it`, which

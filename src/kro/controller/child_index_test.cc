@@ -32,11 +32,10 @@ kube::ObjectPtr Obj(const std::string& ns, const std::string& name, const std::s
 }
 
 // "gvr ns/name" of each child, in the returned order.
-std::vector<std::string> Names(const std::vector<ChildObject>& children) {
+std::vector<std::string> Names(const std::vector<ChildKey>& children) {
   std::vector<std::string> out;
-  for (const ChildObject& c : children) {
-    out.push_back(c.gvr.resource + " " + std::string(kube::NamespaceOf(*c.object)) + "/" +
-                  std::string(kube::NameOf(*c.object)));
+  for (const ChildKey& c : children) {
+    out.push_back(c.gvr->resource + " " + c.ns + "/" + c.name);
   }
   return out;
 }
@@ -66,18 +65,18 @@ TEST(ChildIndexTest, SameNameInAnotherGvrIsAnotherChild) {
   EXPECT_EQ(Names(idx.ChildrenOf("u1")), (std::vector<std::string>{"deployments a/x"}));
 }
 
-TEST(ChildIndexTest, UpdateReplacesTheObjectInPlace) {
+TEST(ChildIndexTest, UpdateKeepsOneEntryAndNoObject) {
   ChildIndex idx;
   kube::ObjectPtr v1 = Obj("a", "cfg", "u1", "1");
   kube::ObjectPtr v2 = Obj("a", "cfg", "u1", "2");
   idx.Add(kConfigMaps, v1);
   idx.Update(kConfigMaps, v1, v2);
-  std::vector<ChildObject> got = idx.ChildrenOf("u1");
-  ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0].object, v2);  // the new pointer, not a copy
+  idx.Add(kConfigMaps, v2);  // a repeated add changes nothing
+  EXPECT_EQ(Names(idx.ChildrenOf("u1")), (std::vector<std::string>{"configmaps a/cfg"}));
   EXPECT_EQ(idx.size(), 1u);
-  // The index no longer keeps the old object alive.
+  // The index keeps keys, never the objects (the informer stores own them).
   EXPECT_EQ(v1.use_count(), 1);
+  EXPECT_EQ(v2.use_count(), 1);
 }
 
 TEST(ChildIndexTest, UpdateThatChangesOrRemovesTheLabelMovesOrDrops) {

@@ -95,7 +95,14 @@ std::vector<ChildObject> ChildWatches::ChildrenOf(std::string_view instance_uid)
   if (instance_uid.empty()) {
     return {};
   }
-  return index_.ChildrenOf(instance_uid);
+  std::vector<ChildObject> out;
+  for (ChildKey& k : index_.ChildrenOf(instance_uid)) {
+    // Absent only when deleted since the lookup: then it is no longer a child.
+    if (kube::ObjectPtr obj = Get(*k.gvr, k.ns, k.name); obj != nullptr) {
+      out.push_back(ChildObject{*k.gvr, std::move(obj)});
+    }
+  }
+  return out;
 }
 
 size_t ChildWatches::size() const {

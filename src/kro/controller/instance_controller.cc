@@ -161,9 +161,8 @@ void InstanceController::Register(InstanceGraph g) {
     informer->Start();
   } else {
     // A new graph: every instance reconciles again.
-    for (const kube::ObjectPtr& o : informer->store().List()) {
-      queue_.Add(InstanceKey{ig->gvr, std::string(kube::NamespaceOf(*o)),
-                             std::string(kube::NameOf(*o))});
+    for (kube::ObjectKey& k : informer->store().Keys()) {
+      queue_.Add(InstanceKey{ig->gvr, std::move(k.ns), std::move(k.name)});
     }
   }
 }

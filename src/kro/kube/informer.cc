@@ -79,11 +79,9 @@ Status Informer::ListAndReplace(std::string* rv) {
     seen.emplace(std::string(NamespaceOf(*obj)), std::string(NameOf(*obj)));
     ObjectPtr cached = store_.Get(NamespaceOf(*obj), NameOf(*obj));
     if (cached != nullptr && ResourceVersionOf(*cached) == ResourceVersionOf(*obj)) {
-      // Unchanged: keep the cached object, so every object in the store is one a handler saw
-      // (indexes built from the events can hold the store's pointers).
-      continue;
+      continue;  // unchanged: nothing to store or tell
     }
-    ObjectPtr old = store_.Upsert(obj);
+    ObjectPtr old = store_.Upsert(*obj);
     for (auto& [id, h] : handlers_) {
       if (old == nullptr) {
         if (h.on_add) {
@@ -138,7 +136,7 @@ void Informer::Apply(WatchEvent& event) {
     return;
   }
   ObjectPtr obj = Ingest(std::move(event.object));
-  ObjectPtr old = store_.Upsert(obj);
+  ObjectPtr old = store_.Upsert(*obj);
   for (auto& [id, h] : handlers_) {
     if (old == nullptr) {
       if (h.on_add) {

@@ -1,23 +1,41 @@
 #include "kro/kube/store.h"
 
+#include <cstdio>
+#include <cstdlib>
 #include <mutex>
 
 #include "kro/kube/client.h"
 
 namespace kro::kube {
 
+namespace {
+
+// Text in a store was written by json::Serialize, so it always parses; failing to is memory
+// corruption, and carrying on with a missing object would be worse than stopping.
+ObjectPtr Thaw(const std::string& text) {
+  auto v = json::Parse(text);
+  if (!v.ok()) {
+    std::fprintf(stderr, "kro: informer cache entry does not parse: %s\n",
+                 v.status().ToString().c_str());
+    std::abort();
+  }
+  return std::make_shared<const json::Value>(std::move(*v));
+}
+
+}  // namespace
+
 ObjectPtr Store::Get(std::string_view ns, std::string_view name) const {
   std::shared_lock lock(mu_);
   auto it = objects_.find(Key(std::string(ns), std::string(name)));
-  return it == objects_.end() ? nullptr : it->second;
+  return it == objects_.end() ? nullptr : Thaw(it->second);
 }
 
 std::vector<ObjectPtr> Store::List() const {
   std::shared_lock lock(mu_);
   std::vector<ObjectPtr> out;
   out.reserve(objects_.size());
-  for (const auto& [key, obj] : objects_) {
-    out.push_back(obj);
+  for (const auto& [key, text] : objects_) {
+    out.push_back(Thaw(text));
   }
   return out;
 }
@@ -27,7 +45,7 @@ std::vector<ObjectPtr> Store::ListNamespace(std::string_view ns) const {
   std::vector<ObjectPtr> out;
   for (auto it = objects_.lower_bound(Key(std::string(ns), std::string()));
        it != objects_.end() && it->first.first == ns; ++it) {
-    out.push_back(it->second);
+    out.push_back(Thaw(it->second));
   }
   return out;
 }
@@ -36,7 +54,7 @@ std::vector<ObjectKey> Store::Keys() const {
   std::shared_lock lock(mu_);
   std::vector<ObjectKey> out;
   out.reserve(objects_.size());
-  for (const auto& [key, obj] : objects_) {
+  for (const auto& [key, text] : objects_) {
     out.push_back(ObjectKey{key.first, key.second});
   }
   return out;
@@ -47,12 +65,21 @@ size_t Store::size() const {
   return objects_.size();
 }
 
-ObjectPtr Store::Upsert(ObjectPtr obj) {
-  Key key(std::string(NamespaceOf(*obj)), std::string(NameOf(*obj)));
+size_t Store::text_bytes() const {
+  std::shared_lock lock(mu_);
+  return text_bytes_;
+}
+
+ObjectPtr Store::Upsert(const json::Value& obj) {
+  Key key(std::string(NamespaceOf(obj)), std::string(NameOf(obj)));
+  std::string text = json::Serialize(obj);
+  text.shrink_to_fit();
   std::unique_lock lock(mu_);
-  auto& slot = objects_[std::move(key)];
-  ObjectPtr old = std::move(slot);
-  slot = std::move(obj);
+  std::string& slot = objects_[std::move(key)];
+  ObjectPtr old = slot.empty() ? nullptr : Thaw(slot);
+  text_bytes_ += text.size();
+  text_bytes_ -= slot.size();
+  slot = std::move(text);
   return old;
 }
 
@@ -62,36 +89,10 @@ ObjectPtr Store::Erase(std::string_view ns, std::string_view name) {
   if (it == objects_.end()) {
     return nullptr;
   }
-  ObjectPtr old = std::move(it->second);
+  ObjectPtr old = Thaw(it->second);
+  text_bytes_ -= it->second.size();
   objects_.erase(it);
   return old;
-}
-
-size_t ApproximateBytes(const json::Value& v) {
-  size_t n = 0;
-  switch (v.kind()) {
-    case boost::json::kind::string:
-      // Short strings live inside the value (SSO); longer ones on the heap.
-      n += v.get_string().capacity() > 14 ? v.get_string().capacity() + 1 : 0;
-      break;
-    case boost::json::kind::array:
-      n += v.get_array().capacity() * sizeof(json::Value) + 16;
-      for (const auto& e : v.get_array()) {
-        n += ApproximateBytes(e);
-      }
-      break;
-    case boost::json::kind::object:
-      // key_value_pair entries plus the hash index Boost.JSON keeps for larger objects.
-      n += v.get_object().capacity() * (sizeof(boost::json::key_value_pair) + 4) + 24;
-      for (const auto& kv : v.get_object()) {
-        n += kv.key().size() + 1;
-        n += ApproximateBytes(kv.value());
-      }
-      break;
-    default:
-      break;
-  }
-  return n;
 }
 
 void DropManagedFields(json::Value& obj) {
