@@ -22,4 +22,12 @@ void LimitMallocArenas(int arenas) {
 #endif
 }
 
+void MapLargeAllocations(size_t bytes) {
+#if defined(__GLIBC__)
+  mallopt(M_MMAP_THRESHOLD, static_cast<int>(bytes));
+#else
+  (void)bytes;
+#endif
+}
+
 }  // namespace kro

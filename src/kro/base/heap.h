@@ -2,6 +2,8 @@
 // Thread-safe (the C library serialises it).
 #pragma once
 
+#include <cstddef>
+
 namespace kro {
 
 // Returns the allocator's free pages to the OS (glibc malloc_trim), so that memory freed after a
@@ -16,5 +18,12 @@ void ReleaseFreeHeap();
 // mostly waiting threads shows up as RSS. Call once at start-up, before threads exist. A no-op
 // with other C libraries.
 void LimitMallocArenas(int arenas);
+
+// Allocations of at least `bytes` get their own mapping, returned to the OS when freed (glibc
+// M_MMAP_THRESHOLD). Setting it also stops glibc from raising the threshold after each large
+// free, which would otherwise move later large transient buffers (response bodies of lists)
+// into the heap, where their pages stay in the RSS. Call once at start-up. A no-op with other C
+// libraries.
+void MapLargeAllocations(size_t bytes);
 
 }  // namespace kro

@@ -137,6 +137,8 @@ void AddControllerCommand(CLI::App& app, int& exit_code) {
     // The controller's threads spend most of their time waiting on the network; two arenas
     // keep allocation contention low and the RSS near the heap actually in use.
     LimitMallocArenas(2);
+    // Large transient buffers (list responses) go straight back to the OS when freed.
+    MapLargeAllocations(256 * 1024);
     Result<std::unique_ptr<Manager>> m = Manager::Create(*opts);
     if (!m.ok()) {
       std::cerr << "kro controller: " << m.status().ToString() << "\n";

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "kro/json/split.h"
 #include "kro/kube/api_error.h"
 #include "kro/kube/curl_transport.h"
 
@@ -136,7 +137,8 @@ RequestCounts Client::request_counts() const {
   return counts_;
 }
 
-Result<json::Value> Client::Send(std::string_view verb, HttpRequest req, std::string_view what) {
+Result<std::string> Client::SendRaw(std::string_view verb, HttpRequest req,
+                                    std::string_view what) {
   limiter_.Wait();
   req.headers.emplace_back("Accept", "application/json");
   auto resp = transport_->Do(req);
@@ -148,10 +150,15 @@ Result<json::Value> Client::Send(std::string_view verb, HttpRequest req, std::st
   if (resp->status < 200 || resp->status >= 300) {
     return StatusFromResponse(resp->status, resp->body, what);
   }
-  if (resp->body.empty()) {
+  return std::move(resp->body);
+}
+
+Result<json::Value> Client::Send(std::string_view verb, HttpRequest req, std::string_view what) {
+  KRO_ASSIGN_OR_RETURN(std::string body, SendRaw(verb, std::move(req), what));
+  if (body.empty()) {
     return json::Value();
   }
-  auto doc = json::Parse(resp->body);
+  auto doc = json::Parse(body);
   if (!doc.ok()) {
     return Internal(std::string(what) + ": malformed JSON from the server: " +
                     doc.status().message());
@@ -167,6 +174,11 @@ Result<json::Value> Client::Get(const Gvr& gvr, std::string_view ns, std::string
 
 Result<ListResult> Client::ListPage(const Gvr& gvr, std::string_view ns,
                                     const ListOptions& opts) {
+  return DoListPage(gvr, ns, opts, nullptr);
+}
+
+Result<ListResult> Client::DoListPage(const Gvr& gvr, std::string_view ns,
+                                      const ListOptions& opts, const ListItemFn* each) {
   std::string query;
   AddParam(query, "labelSelector", opts.label_selector);
   AddParam(query, "fieldSelector", opts.field_selector);
@@ -178,67 +190,105 @@ Result<ListResult> Client::ListPage(const Gvr& gvr, std::string_view ns,
   AddParam(query, "resourceVersionMatch", opts.resource_version_match);
   HttpRequest req;
   req.path = ResourcePath(gvr, ns) + query;
-  KRO_ASSIGN_OR_RETURN(json::Value doc, Send("list", std::move(req),
-                                             Describe("list", gvr, ns, {})));
-  ListResult out;
-  if (!doc.is_object()) {
-    return Internal("list " + gvr.ToString() + ": the server's answer is not an object");
-  }
-  json::Object& o = doc.get_object();
-  if (auto* meta = o.if_contains("metadata"); meta != nullptr && meta->is_object()) {
-    if (auto* rv = meta->get_object().if_contains("resourceVersion"); rv && rv->is_string()) {
-      out.resource_version = std::string(rv->get_string());
-    }
-    if (auto* c = meta->get_object().if_contains("continue"); c && c->is_string()) {
-      out.continue_token = std::string(c->get_string());
-    }
-  }
-  // Items of a list lack apiVersion/kind; fill them in from the list's kind ("FooList").
+  std::string what = Describe("list", gvr, ns, {});
+  KRO_ASSIGN_OR_RETURN(std::string body, SendRaw("list", std::move(req), what));
+  auto malformed = [&](const Status& s) {
+    return Internal(what + ": malformed JSON from the server: " + s.message());
+  };
+  // The list is split, not parsed whole: each item is parsed on its own and handed on.
+  std::string_view items_text;
   std::string api_version, kind;
-  if (auto* av = o.if_contains("apiVersion"); av && av->is_string()) {
-    api_version = std::string(av->get_string());
-  }
-  if (auto* k = o.if_contains("kind"); k && k->is_string()) {
-    kind = std::string(k->get_string());
-    if (kind.size() > 4 && kind.ends_with("List")) {
-      kind.resize(kind.size() - 4);
+  ListResult out;
+  Status walked = json::ForEachMember(body, [&](std::string_view key, std::string_view value) {
+    if (key == "items") {
+      items_text = value;
+      return Status::Ok();
     }
-  }
-  if (auto* items = o.if_contains("items"); items != nullptr && items->is_array()) {
-    out.items.reserve(items->get_array().size());
-    for (auto& item : items->get_array()) {
-      if (item.is_object()) {
-        json::Object& io = item.get_object();
-        if (!io.contains("apiVersion") && !api_version.empty()) {
-          io["apiVersion"] = api_version;
-        }
-        if (!io.contains("kind") && !kind.empty()) {
-          io["kind"] = kind;
-        }
+    if (key != "metadata" && key != "apiVersion" && key != "kind") {
+      return Status::Ok();
+    }
+    KRO_ASSIGN_OR_RETURN(json::Value v, json::Parse(value));
+    if (key == "apiVersion" && v.is_string()) {
+      api_version = std::string(v.get_string());
+    } else if (key == "kind" && v.is_string()) {
+      // Items of a list lack apiVersion/kind; fill them in from the list's kind ("FooList").
+      kind = std::string(v.get_string());
+      if (kind.size() > 4 && kind.ends_with("List")) {
+        kind.resize(kind.size() - 4);
       }
-      out.items.push_back(std::move(item));
+    } else if (key == "metadata" && v.is_object()) {
+      const json::Object& meta = v.get_object();
+      if (auto* rv = meta.if_contains("resourceVersion"); rv && rv->is_string()) {
+        out.resource_version = std::string(rv->get_string());
+      }
+      if (auto* c = meta.if_contains("continue"); c && c->is_string()) {
+        out.continue_token = std::string(c->get_string());
+      }
     }
+    return Status::Ok();
+  });
+  if (!walked.ok()) {
+    return malformed(walked);
+  }
+  if (items_text.empty() || items_text == "null") {
+    return out;
+  }
+  Status handed = Status::Ok();  // an error from `each`, returned as it is
+  Status split = json::ForEachElement(items_text, [&](std::string_view text) {
+    KRO_ASSIGN_OR_RETURN(json::Value item, json::Parse(text));
+    if (item.is_object()) {
+      json::Object& io = item.get_object();
+      if (!io.contains("apiVersion") && !api_version.empty()) {
+        io["apiVersion"] = api_version;
+      }
+      if (!io.contains("kind") && !kind.empty()) {
+        io["kind"] = kind;
+      }
+    }
+    if (each == nullptr) {
+      out.items.push_back(std::move(item));
+      return Status::Ok();
+    }
+    handed = (*each)(std::move(item));
+    return handed.ok() ? Status::Ok() : Aborted("stopped");
+  });
+  if (!handed.ok()) {
+    return handed;
+  }
+  if (!split.ok()) {
+    return malformed(split);
   }
   return out;
 }
 
 Result<ListResult> Client::List(const Gvr& gvr, std::string_view ns, ListOptions opts) {
+  ListResult all;
+  KRO_ASSIGN_OR_RETURN(
+      ListResult meta, ListEach(gvr, ns, std::move(opts), [&](json::Value&& item) {
+        all.items.push_back(std::move(item));
+        return Status::Ok();
+      }));
+  all.resource_version = std::move(meta.resource_version);
+  return all;
+}
+
+Result<ListResult> Client::ListEach(const Gvr& gvr, std::string_view ns, ListOptions opts,
+                                    const ListItemFn& each) {
   if (opts.limit <= 0) {
     opts.limit = 500;
   }
-  KRO_ASSIGN_OR_RETURN(ListResult all, ListPage(gvr, ns, opts));
+  KRO_ASSIGN_OR_RETURN(ListResult first, DoListPage(gvr, ns, opts, &each));
   // Later pages come from the same snapshot; resourceVersion must not be sent with continue.
   opts.resource_version.clear();
   opts.resource_version_match.clear();
-  while (!all.continue_token.empty()) {
-    opts.continue_token = all.continue_token;
-    KRO_ASSIGN_OR_RETURN(ListResult page, ListPage(gvr, ns, opts));
-    for (auto& item : page.items) {
-      all.items.push_back(std::move(item));
-    }
-    all.continue_token = page.continue_token;
+  std::string next = std::move(first.continue_token);
+  while (!next.empty()) {
+    opts.continue_token = std::move(next);
+    KRO_ASSIGN_OR_RETURN(ListResult page, DoListPage(gvr, ns, opts, &each));
+    next = std::move(page.continue_token);
   }
-  return all;
+  first.continue_token.clear();
+  return first;
 }
 
 Result<json::Value> Client::Create(const Gvr& gvr, std::string_view ns, const json::Value& obj,

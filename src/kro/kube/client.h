@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -106,6 +107,12 @@ class Client {
   // The result's resource_version is that of the first page (a consistent snapshot).
   // Errors: kOutOfRange if the continue token expired (410) mid-way.
   Result<ListResult> List(const Gvr& gvr, std::string_view ns, ListOptions opts = {});
+  // As List, but each item goes to `each` as soon as it is decoded and none is kept (the result
+  // has no items): the memory of one item at a time, not of the whole list. An error from
+  // `each` stops the list and is returned.
+  using ListItemFn = std::function<Status(json::Value&& item)>;
+  Result<ListResult> ListEach(const Gvr& gvr, std::string_view ns, ListOptions opts,
+                              const ListItemFn& each);
 
   // Namespace and name come from `ns` (or obj.metadata.namespace when `ns` is empty) and
   // obj.metadata.name. Errors: kAlreadyExists.
@@ -149,6 +156,11 @@ class Client {
 
  private:
   Result<json::Value> Send(std::string_view verb, HttpRequest req, std::string_view what);
+  // The response body of a 2xx answer, unparsed.
+  Result<std::string> SendRaw(std::string_view verb, HttpRequest req, std::string_view what);
+  // One page; items go to `each`, or into the result when `each` is null.
+  Result<ListResult> DoListPage(const Gvr& gvr, std::string_view ns, const ListOptions& opts,
+                                const ListItemFn* each);
   Result<json::Value> DoApply(const Gvr& gvr, std::string_view ns, const json::Value& obj,
                               const ApplyOptions& opts, std::string_view subresource);
   Result<json::Value> DoPut(const Gvr& gvr, std::string_view ns, const json::Value& obj,

@@ -71,27 +71,31 @@ Status Informer::ListAndReplace(std::string* rv) {
   lo.label_selector = options_.label_selector;
   lo.field_selector = options_.field_selector;
   lo.limit = options_.page_size;
-  KRO_ASSIGN_OR_RETURN(ListResult list, client_.List(gvr_, options_.ns, lo));
-  std::lock_guard<std::mutex> lock(handlers_mu_);
   std::set<std::pair<std::string, std::string>> seen;
-  for (json::Value& item : list.items) {
-    ObjectPtr obj = Ingest(std::move(item));
-    seen.emplace(std::string(NamespaceOf(*obj)), std::string(NameOf(*obj)));
-    ObjectPtr cached = store_.Get(NamespaceOf(*obj), NameOf(*obj));
-    if (cached != nullptr && ResourceVersionOf(*cached) == ResourceVersionOf(*obj)) {
-      continue;  // unchanged: nothing to store or tell
-    }
-    ObjectPtr old = store_.Upsert(*obj);
-    for (auto& [id, h] : handlers_) {
-      if (old == nullptr) {
-        if (h.on_add) {
-          h.on_add(obj);
+  // Items are taken one at a time as the list is decoded, so a relist of many objects never
+  // holds them all as documents.
+  KRO_ASSIGN_OR_RETURN(
+      ListResult list, client_.ListEach(gvr_, options_.ns, lo, [&](json::Value&& item) {
+        ObjectPtr obj = Ingest(std::move(item));
+        seen.emplace(std::string(NamespaceOf(*obj)), std::string(NameOf(*obj)));
+        std::lock_guard<std::mutex> lock(handlers_mu_);
+        ObjectPtr cached = store_.Get(NamespaceOf(*obj), NameOf(*obj));
+        if (cached != nullptr && ResourceVersionOf(*cached) == ResourceVersionOf(*obj)) {
+          return Status::Ok();  // unchanged: nothing to store or tell
         }
-      } else if (h.on_update) {
-        h.on_update(old, obj);
-      }
-    }
-  }
+        ObjectPtr old = store_.Upsert(*obj);
+        for (auto& [id, h] : handlers_) {
+          if (old == nullptr) {
+            if (h.on_add) {
+              h.on_add(obj);
+            }
+          } else if (h.on_update) {
+            h.on_update(old, obj);
+          }
+        }
+        return Status::Ok();
+      }));
+  std::lock_guard<std::mutex> lock(handlers_mu_);
   for (const ObjectKey& key : store_.Keys()) {
     if (seen.count({key.ns, key.name}) != 0) {
       continue;
