@@ -83,16 +83,7 @@ Status Informer::ListAndReplace(std::string* rv) {
         if (cached != nullptr && ResourceVersionOf(*cached) == ResourceVersionOf(*obj)) {
           return Status::Ok();  // unchanged: nothing to store or tell
         }
-        ObjectPtr old = store_.Upsert(*obj);
-        for (auto& [id, h] : handlers_) {
-          if (old == nullptr) {
-            if (h.on_add) {
-              h.on_add(obj);
-            }
-          } else if (h.on_update) {
-            h.on_update(old, obj);
-          }
-        }
+        StoreAndNotify(obj);
         return Status::Ok();
       }));
   std::lock_guard<std::mutex> lock(handlers_mu_);
@@ -139,7 +130,10 @@ void Informer::Apply(WatchEvent& event) {
     }
     return;
   }
-  ObjectPtr obj = Ingest(std::move(event.object));
+  StoreAndNotify(Ingest(std::move(event.object)));
+}
+
+void Informer::StoreAndNotify(const ObjectPtr& obj) {
   ObjectPtr old = store_.Upsert(*obj);
   for (auto& [id, h] : handlers_) {
     if (old == nullptr) {

@@ -103,6 +103,9 @@ class Informer {
   Status ListAndReplace(std::string* rv);
   void Apply(WatchEvent& event);
   ObjectPtr Ingest(json::Value&& obj) const;
+  // Stores `obj` and tells the handlers (add, or update from the object it replaced).
+  // REQUIRES: handlers_mu_ held.
+  void StoreAndNotify(const ObjectPtr& obj);
   bool Sleep(std::stop_token& stop, std::chrono::milliseconds d);
 
   Client& client_;
