@@ -337,3 +337,41 @@ TEST(EnvironmentTest, PlanAndEvaluate) {
 
 }  // namespace
 }  // namespace kro::cel
+
+namespace kro::cel {
+namespace {
+
+// `list` (like `map`, `int`, ...) is a type name only where a type is expected: a declared
+// variable of that name shadows the type identifier (cel-go resolves variables first).
+TEST(EnvironmentTest, VariableNamedList) {
+  auto env = Environment::New({.variables = {{"list", Type::List(Type::Int())},
+                                             {"map", Type::Map(Type::String(), Type::Int())}}});
+  ASSERT_TRUE(env.ok()) << env.status().ToString();
+  auto eval = [&](std::string_view expr) -> std::string {
+    auto checked = env->Compile(expr);
+    if (!checked.ok()) return "compile: " + checked.status().message();
+    auto program = env->Plan(*checked);
+    if (!program.ok()) return "plan: " + program.status().message();
+    Activation act(*program);
+    (void)act.Bind("list", Value::List({Value::Int(1), Value::Int(2), Value::Int(3)}));
+    (void)act.Bind("map", Value::Map({{Value::String("a"), Value::Int(1)}}));
+    return FormatType(checked->result_type) + " " + program->Evaluate(act).DebugString();
+  };
+  EXPECT_EQ(eval("list.map(x, x * 2)"), "list(int) [2, 4, 6]");
+  EXPECT_EQ(eval("size(list)"), "int 3");
+  EXPECT_EQ(eval("list[1] + map.a"), "int 3");
+  EXPECT_EQ(eval("list.filter(list, list > 1)"), "list(int) [2, 3]");
+  // `list` is the variable here, so this compares a type with a list, as in cel-go.
+  EXPECT_EQ(eval("type(list) == list"),
+            "compile: ERROR: <input>:1:12: found no matching overload for '_==_' applied to "
+            "'(type(list(int)), list(int))'\n | type(list) == list\n | ...........^");
+  // Without a variable, `list` is still the type.
+  auto plain = Environment::New({});
+  ASSERT_TRUE(plain.ok());
+  auto checked = plain->Compile("type([1]) == list");
+  ASSERT_TRUE(checked.ok()) << checked.status().message();
+  EXPECT_EQ(FormatType(checked->result_type), "bool");
+}
+
+}  // namespace
+}  // namespace kro::cel

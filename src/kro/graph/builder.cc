@@ -605,6 +605,7 @@ class Builder {
         continue;
       }
       if (allow_each && id == kEachVarName) continue;
+      if (IsTypeName(id)) continue;  // `int`, `list`, ... when no resource has that name
       unknown.push_back(id);
     }
     if (!unknown.empty()) {
@@ -719,7 +720,7 @@ class Builder {
       e.references = refs->identifiers;
       std::vector<std::string> bad;
       for (const std::string& id : refs->identifiers) {
-        if (id != allowed) bad.push_back(id);
+        if (id != allowed && !IsTypeName(id)) bad.push_back(id);
       }
       if (!bad.empty()) {
         ReportAt(api::DiagnosticClass::kReference, e,
@@ -777,7 +778,8 @@ class Builder {
         for (const std::string& id : refs->identifiers) {
           if (id == kSchemaVarName || RgdDeclares(id)) {
             any_resource_or_schema = true;
-          } else if (!(id == kRuntimeVarName && fe.path.rfind("conditions", 0) == 0)) {
+          } else if (!(id == kRuntimeVarName && fe.path.rfind("conditions", 0) == 0) &&
+                     !IsTypeName(id)) {
             unknown.push_back(id);
           }
         }

@@ -21,7 +21,8 @@ constexpr std::array<std::string_view, 11> kFunctionNamespaces = {
     "optional", "base64", "lists", "hash", "json", "random", "strings", "math", "sets", "cel",
     "ip"};
 
-// Builtin identifiers that name types (usable as values: `type(x) == string`).
+// Builtin identifiers that name types (usable as values: `type(x) == string`) unless a variable
+// of that name is declared.
 constexpr std::array<std::string_view, 14> kTypeNames = {
     "int", "uint", "double", "bool", "string", "bytes", "list", "map", "type", "null_type",
     "dyn", "timestamp", "duration", "optional_type"};
@@ -114,7 +115,6 @@ class Scanner {
       }
       if (t.ns_call) continue;
       if (t.name == "true" || t.name == "false" || t.name == "null" || t.name == "in") continue;
-      if (In(kTypeNames, t.name)) continue;
       if (bound.count(t.name) != 0) continue;
       if (std::find(out.identifiers.begin(), out.identifiers.end(), t.name) ==
           out.identifiers.end()) {
@@ -217,6 +217,8 @@ class Scanner {
 
 References ScanReferences(std::string_view expression) { return Scanner(expression).Run(); }
 
+bool IsTypeName(std::string_view name) { return In(kTypeNames, name); }
+
 #ifdef KRO_HAVE_CEL_PARSER
 
 namespace {
@@ -234,7 +236,6 @@ class AstWalker {
         return;
       case cel::ExprKind::kIdent:
         if (std::find(scope_.begin(), scope_.end(), e->name) != scope_.end()) return;
-        if (In(kTypeNames, e->name)) return;
         if (std::find(out_->identifiers.begin(), out_->identifiers.end(), e->name) ==
             out_->identifiers.end()) {
           out_->identifiers.push_back(e->name);

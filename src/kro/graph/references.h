@@ -17,7 +17,10 @@
 namespace kro::graph {
 
 struct References {
-  std::vector<std::string> identifiers;  // free variables, deduplicated, first-appearance order
+  // Free identifiers, deduplicated, first-appearance order. Builtin type names used as values
+  // (`string` in `type(x) == string`) are included: a declared variable of that name (a resource
+  // id `list`) shadows the type, so only the caller knows which it is (see IsTypeName).
+  std::vector<std::string> identifiers;
   std::vector<std::string> functions;    // global (non-method) functions called
   bool uses_omit = false;
 };
@@ -27,6 +30,10 @@ Result<References> FindReferences(std::string_view expression);
 
 // The lexical scanner alone (exposed for tests).
 References ScanReferences(std::string_view expression);
+
+// True for the builtin type names CEL knows without a declaration (`int`, `list`, `map`, ...):
+// an identifier that is one of them and not declared is the type, not an unknown name.
+bool IsTypeName(std::string_view name);
 
 // True when FindReferences uses the real CEL parser.
 bool HaveCelParser();

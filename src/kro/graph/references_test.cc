@@ -21,7 +21,8 @@ std::vector<Case> Cases() {
       {"'db.status' + \"x.y\" + r'z'", {}},
       {"a.?b.orValue(1) == 1.5e3 && size(c) > 0u", {"a", "c"}},
       {"lists.range(3).map(i, i * k)", {"k"}},
-      {"type(x) == string", {"x"}},
+      {"type(x) == string", {"x", "string"}},
+      {"list.map(x, x + list.size())", {"list"}},
       {"{\"k\": v}[\"k\"]", {"v"}},
   };
 }

@@ -86,6 +86,11 @@ void CheckerEnv::AddProvider(std::shared_ptr<const TypeProvider> provider) {
 Status CheckerEnv::AddVariable(VariableDecl decl) {
   auto it = variables_.find(decl.name);
   if (it != variables_.end()) {
+    if (auto t = type_idents_.find(decl.name); t != type_idents_.end()) {
+      type_idents_.erase(t);
+      it->second = std::move(decl);
+      return Status::Ok();
+    }
     if (it->second.type == decl.type) {
       return Status::Ok();
     }
@@ -94,6 +99,14 @@ Status CheckerEnv::AddVariable(VariableDecl decl) {
   std::string name = decl.name;
   variables_.emplace(std::move(name), std::move(decl));
   return Status::Ok();
+}
+
+void CheckerEnv::AddTypeIdent(std::string name, Type type) {
+  if (variables_.count(name) != 0) {
+    return;
+  }
+  type_idents_.insert(name);
+  variables_.emplace(name, VariableDecl{name, Type::TypeOf(std::move(type))});
 }
 
 Status CheckerEnv::AddFunction(FunctionDecl decl) {
@@ -168,15 +181,14 @@ Status CheckerEnv::AddLibrary(Library library) {
           {"uint", Type::Uint()},
       };
       for (const auto& [name, type] : kTypeIdents) {
-        KRO_RETURN_IF_ERROR(AddVariable({name, Type::TypeOf(type)}));
+        AddTypeIdent(name, type);
       }
       return AddParsed(Parsed<internal::StandardOverloads>());
     }
     case Library::kCrossTypeNumericComparisons:
       return AddParsed(Parsed<internal::CrossTypeNumericOverloads>());
     case Library::kOptional:
-      KRO_RETURN_IF_ERROR(
-          AddVariable({"optional_type", Type::TypeOf(Type::Optional(Type::Dyn()))}));
+      AddTypeIdent("optional_type", Type::Optional(Type::Dyn()));
       return AddParsed(Parsed<internal::OptionalOverloads>());
     case Library::kStrings:
       return AddParsed(Parsed<internal::StringsOverloads>());

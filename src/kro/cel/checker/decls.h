@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -93,7 +94,8 @@ class CheckerEnv {
   const TypeProvider& provider() const { return provider_; }
 
   // Declares a variable. Redeclaring a name with the same type is a no-op; with another type it
-  // is an error.
+  // is an error, except that a variable may take the name of a type identifier (`list`, `int`,
+  // ...): as in cel-go, the variable shadows the type name in expressions.
   Status AddVariable(VariableDecl decl);
   // Declares a function or adds overloads to it. An overload id already declared with a
   // different signature or call style is an error.
@@ -111,9 +113,14 @@ class CheckerEnv {
 
  private:
   Status AddParsed(const internal::ParsedTable& table);
+  // Declares a library's type identifier (`int` of type type(int)) unless a variable has that
+  // name already.
+  void AddTypeIdent(std::string name, Type type);
 
   std::string container_;
   std::map<std::string, VariableDecl, std::less<>> variables_;
+  // Names in variables_ that are type identifiers a variable may shadow.
+  std::set<std::string, std::less<>> type_idents_;
   std::map<std::string, FunctionDecl, std::less<>> functions_;
   std::vector<Library> libraries_;
   CompositeTypeProvider provider_{{}};
