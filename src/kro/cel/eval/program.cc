@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "kro/cel/eval/access.h"
+#include "kro/cel/eval/regex_cache.h"
 #include "kro/cel/lib/library.h"
 
 namespace kro::cel {
@@ -238,6 +239,8 @@ class CallTarget {
       break;
     }
   }
+
+  const std::vector<const Overload*>& candidates() const { return cands_; }
 
   Value Invoke(const Value* args, size_t n, EvalContext& ctx) const {
     if (hint_ != nullptr && HintApplies(args, n)) return hint_->fn(args, n, ctx);
@@ -545,7 +548,8 @@ Value ConstantToValue(const Constant& c) {
 
 class Planner {
  public:
-  Planner(const PlanOptions& opts, const Registry& reg) : opts_(opts), reg_(reg) {
+  Planner(const PlanOptions& opts, const Registry& reg, std::unique_ptr<RegexCache>* regexes)
+      : opts_(opts), reg_(reg), regexes_(regexes) {
     for (size_t i = 0; i < opts.variables.size(); ++i) {
       vars_.emplace(opts.variables[i], static_cast<int>(i));
     }
@@ -776,11 +780,23 @@ class Planner {
           "found no matching overload for '" + name + "' with " + std::to_string(args.size()) +
               " argument(s)")));
     }
+    PreparePatterns(*target, args);
     switch (args.size()) {
       case 1: return NodePtr(new FixedCallNode<1>(std::move(*target), std::move(args)));
       case 2: return NodePtr(new FixedCallNode<2>(std::move(*target), std::move(args)));
       case 3: return NodePtr(new FixedCallNode<3>(std::move(*target), std::move(args)));
       default: return NodePtr(new CallNode(std::move(*target), std::move(args)));
+    }
+  }
+
+  // A call that may run a regex function gets the Program's RegexCache; a constant pattern is
+  // compiled now.
+  void PreparePatterns(const CallTarget& target, const std::vector<NodePtr>& args) {
+    for (const Overload* o : target.candidates()) {
+      if (o->pattern_arg < 0 || static_cast<size_t>(o->pattern_arg) >= args.size()) continue;
+      if (*regexes_ == nullptr) *regexes_ = std::make_unique<RegexCache>();
+      const Value* c = args[static_cast<size_t>(o->pattern_arg)]->constant();
+      if (c != nullptr && c->is(ValueKind::kString)) (*regexes_)->Pin(c->str());
     }
   }
 
@@ -838,6 +854,7 @@ class Planner {
 
   const PlanOptions& opts_;
   const Registry& reg_;
+  std::unique_ptr<RegexCache>* regexes_;
   std::unordered_map<std::string, int> vars_;
   std::vector<std::pair<std::string, int>> scopes_;
   int next_local_ = 0;
@@ -863,6 +880,7 @@ Value Program::Evaluate(const Activation& act, int64_t budget) const {
   Frame f;
   f.act = &act;
   f.ctx.budget = budget;
+  f.ctx.regexes = regexes_.get();
   if (num_locals_ == 0) {
     f.locals = nullptr;
     return root_->Eval(f);
@@ -883,7 +901,7 @@ Result<Program> Plan(const Expr& expr, const PlanOptions& options) {
   p.registry_ = options.registry ? options.registry : DefaultRegistry();
   p.variables_ = options.variables;
   p.max_iterations_ = options.max_iterations;
-  Planner planner(options, *p.registry_);
+  Planner planner(options, *p.registry_, &p.regexes_);
   KRO_ASSIGN_OR_RETURN(p.root_, planner.PlanExpr(expr));
   p.num_locals_ = planner.num_locals();
   return p;

@@ -49,6 +49,7 @@ struct Frame;
 }  // namespace internal
 
 class Activation;
+class RegexCache;
 
 class Program {
  public:
@@ -62,6 +63,8 @@ class Program {
   // The evaluation budget of Evaluate(act) (PlanOptions::max_iterations).
   int64_t max_iterations() const { return max_iterations_; }
   const std::vector<std::string>& variables() const { return variables_; }
+  // The compiled patterns of its regex calls; null when it has none.
+  const RegexCache* regex_cache() const { return regexes_.get(); }
 
   // Evaluates against the bound variables. The result may borrow JSON bound in `act`.
   Value Evaluate(const Activation& act) const;
@@ -74,6 +77,7 @@ class Program {
   std::vector<std::string> variables_;
   std::shared_ptr<const Registry> registry_;
   std::unique_ptr<internal::Node> root_;
+  std::unique_ptr<RegexCache> regexes_;  // null when no regex function is called
   int num_locals_ = 0;
   int64_t max_iterations_ = 0;
 };

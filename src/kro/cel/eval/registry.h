@@ -17,9 +17,13 @@
 
 namespace kro::cel {
 
+class RegexCache;
+
 // Per-evaluation state handed to functions.
 struct EvalContext {
   int64_t budget = 0;  // remaining comprehension iterations / cost units
+  // The evaluated Program's compiled patterns (null when it calls no regex function).
+  RegexCache* regexes = nullptr;
   bool Spend(int64_t n) {
     budget -= n;
     return budget >= 0;
@@ -55,6 +59,9 @@ struct Overload {
   Function fn = nullptr;
   // Non-strict overloads receive error arguments instead of propagating them.
   bool strict = true;
+  // Index of the argument that is a regular expression, or -1. Plan() compiles it when it is a
+  // constant; the function gets the compiled form from EvalContext::regexes.
+  int pattern_arg = -1;
 };
 
 class Registry {

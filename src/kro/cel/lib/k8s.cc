@@ -7,16 +7,19 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "kro/cel/eval/regex_cache.h"
 #include "kro/cel/lib/internal/fn.h"
 #include "kro/cel/lib/library.h"
 
 namespace kro::cel {
 namespace {
 
+using internal::AddWithPattern;
 using internal::Any;
 using internal::Err;
 using internal::K;
@@ -74,10 +77,9 @@ std::optional<Value> CompileError(const RE2& re) {
   return Err("invalid regular expression: " + re.error());
 }
 
-Value FindAll(std::string_view s, std::string_view pattern, int64_t n) {
-  RE2::Options o;
-  o.set_log_errors(false);
-  RE2 re(re2::StringPiece(pattern.data(), pattern.size()), o);
+Value FindAll(std::string_view s, std::string_view pattern, int64_t n, EvalContext& ctx) {
+  std::shared_ptr<const RE2> compiled = CompileRegex(ctx.regexes, pattern);
+  const RE2& re = *compiled;
   if (auto e = CompileError(re)) return *e;
   std::vector<Value> out;
   if (n == 0) return Value::List({});
@@ -684,15 +686,16 @@ void AddKubernetesLibraries(Registry& r) {
   });
 
   // regex
-  r.AddMember("find", {P(K::kString), P(K::kString)}, KRO_CEL_FN {
-    Value all = FindAll(a[0].str(), a[1].str(), 1);
+  AddWithPattern(r, "find", true, {P(K::kString), P(K::kString)}, KRO_CEL_FNC {
+    Value all = FindAll(a[0].str(), a[1].str(), 1, ctx);
     if (all.is_error()) return all;
     return all.list_size() ? all.list_at(0) : Value::String("");
-  });
-  r.AddMember("findAll", {P(K::kString), P(K::kString)},
-              KRO_CEL_FN { return FindAll(a[0].str(), a[1].str(), -1); });
-  r.AddMember("findAll", {P(K::kString), P(K::kString), P(K::kInt)},
-              KRO_CEL_FN { return FindAll(a[0].str(), a[1].str(), a[2].int_value()); });
+  }, 1);
+  AddWithPattern(r, "findAll", true, {P(K::kString), P(K::kString)},
+                 KRO_CEL_FNC { return FindAll(a[0].str(), a[1].str(), -1, ctx); }, 1);
+  AddWithPattern(r, "findAll", true, {P(K::kString), P(K::kString), P(K::kInt)},
+                 KRO_CEL_FNC { return FindAll(a[0].str(), a[1].str(), a[2].int_value(), ctx); },
+                 1);
 
   // url
   r.AddGlobal("url", {P(K::kString)}, KRO_CEL_FN {

@@ -5,9 +5,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <memory>
 #include <string>
 
+#include "kro/cel/eval/regex_cache.h"
 #include "kro/cel/eval/time.h"
+#include "kro/cel/lib/internal/fn.h"
 #include "kro/cel/lib/library.h"
 
 namespace kro::cel {
@@ -115,14 +118,12 @@ Value CompareOp(const Value& x, const Value& y, const char* name, bool (*pred)(i
   return Bool(pred(*c));
 }
 
-Value Matches(std::string_view s, std::string_view pattern) {
-  RE2::Options opts;
-  opts.set_log_errors(false);
-  RE2 re(re2::StringPiece(pattern.data(), pattern.size()), opts);
-  if (!re.ok()) {
-    return Err(ErrorKind::kInvalidArgument, "invalid regular expression: " + re.error());
+Value Matches(std::string_view s, std::string_view pattern, EvalContext& ctx) {
+  std::shared_ptr<const RE2> re = CompileRegex(ctx.regexes, pattern);
+  if (!re->ok()) {
+    return Err(ErrorKind::kInvalidArgument, "invalid regular expression: " + re->error());
   }
-  return Bool(RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), re));
+  return Bool(RE2::PartialMatch(re2::StringPiece(s.data(), s.size()), *re));
 }
 
 // Time accessors.
@@ -345,10 +346,10 @@ void AddStandardLibrary(Registry& r) {
     auto s = a[0].str(), x = a[1].str();
     return Bool(s.size() >= x.size() && s.substr(s.size() - x.size()) == x);
   });
-  r.AddMember("matches", {P(K::kString), P(K::kString)},
-              FN { return Matches(a[0].str(), a[1].str()); });
-  r.AddGlobal("matches", {P(K::kString), P(K::kString)},
-              FN { return Matches(a[0].str(), a[1].str()); });
+  internal::AddWithPattern(r, "matches", true, {P(K::kString), P(K::kString)},
+                           FNC { return Matches(a[0].str(), a[1].str(), ctx); }, 1);
+  internal::AddWithPattern(r, "matches", false, {P(K::kString), P(K::kString)},
+                           FNC { return Matches(a[0].str(), a[1].str(), ctx); }, 1);
 
   // Conversions.
   r.AddGlobal("int", {P(K::kInt)}, FN { return a[0]; });

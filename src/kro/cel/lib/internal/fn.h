@@ -3,6 +3,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "kro/cel/eval/registry.h"
 #include "kro/cel/eval/value.h"
@@ -21,6 +22,18 @@ inline Param Any() { return Param::Any(); }
 inline Param Opaque(std::string_view type) { return Param::OfOpaque(type); }
 inline Value Err(std::string m) { return Value::Error(ErrorKind::kInvalidArgument, std::move(m)); }
 inline Value Err(ErrorKind k, std::string m) { return Value::Error(k, std::move(m)); }
+// Registers an overload whose argument `pattern_arg` is a regular expression: the function
+// compiles it with CompileRegex(ctx.regexes, ...) (kro/cel/eval/regex_cache.h).
+inline void AddWithPattern(Registry& r, std::string name, bool member, std::vector<Param> params,
+                           Function fn, int pattern_arg) {
+  Overload o;
+  o.id = name;
+  o.member = member;
+  o.params = std::move(params);
+  o.fn = fn;
+  o.pattern_arg = pattern_arg;
+  r.Add(std::move(name), std::move(o));
+}
 inline Value BudgetError() {
   return Value::Error(ErrorKind::kBudgetExceeded, "evaluation budget exceeded");
 }
