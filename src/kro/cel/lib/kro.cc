@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -210,6 +211,32 @@ std::vector<Value> ToVector(const Value& list) {
   return out;
 }
 
+// deepMerge (kro main after v0.9.3): `other` merged onto `self`; where both hold a map under the
+// same key the maps are merged recursively, otherwise `other`'s value wins (lists are replaced,
+// not concatenated; a null replaces a map). Key order: `self`'s keys, then `other`'s new ones.
+Value DeepMerge(const Value& self, const Value& other) {
+  if (other.map_size() == 0) return self;
+  if (self.map_size() == 0) return other;
+  std::vector<std::pair<Value, Value>> out;
+  out.reserve(self.map_size() + other.map_size());
+  self.map_for_each([&](const Value& k, const Value& v) {
+    std::optional<Value> o = other.map_find(k);
+    if (!o) {
+      out.emplace_back(k, v);
+    } else if (v.is(K::kMap) && o->is(K::kMap)) {
+      out.emplace_back(k, DeepMerge(v, *o));
+    } else {
+      out.emplace_back(k, std::move(*o));
+    }
+    return true;
+  });
+  other.map_for_each([&](const Value& k, const Value& v) {
+    if (!self.map_find(k)) out.emplace_back(k, v);
+    return true;
+  });
+  return Value::Map(std::move(out));
+}
+
 uint32_t Be32(const std::string& h, size_t off) {
   return (static_cast<uint32_t>(static_cast<unsigned char>(h[off])) << 24) |
          (static_cast<uint32_t>(static_cast<unsigned char>(h[off + 1])) << 16) |
@@ -274,6 +301,8 @@ void AddKroLibraries(Registry& r) {
     });
     return Value::Map(std::move(out));
   });
+  r.AddMember("deepMerge", {P(K::kMap), P(K::kMap)},
+              KRO_CEL_FN { return DeepMerge(a[0], a[1]); });
 
   r.AddGlobal("lists.setAtIndex", {P(K::kList), P(K::kInt), Any()}, KRO_CEL_FN {
     int64_t i = a[1].int_value();
