@@ -15,7 +15,7 @@ class App;
 
 namespace kro::cli {
 
-// kro validate FILE [--openapi-dir DIR] [--crd FILE]... [--strict]
+// kro validate FILE [--openapi-dir DIR] [--crd FILE]... [--strict] [--feature-gates GATES]
 void AddValidateCommand(CLI::App& app, int& exit_code);
 
 // kro render FILE [--instance INSTANCE.yaml]: the objects an instance would create, in apply
@@ -40,7 +40,7 @@ int RunGraph(const std::string& file, const std::string& format, const CompileFl
 int RunGenerateCrd(const std::string& file, const CompileFlags& flags, std::ostream& out,
                    std::ostream& err);
 
-// Registers --openapi-dir, --crd and --strict on `cmd`.
+// Registers --openapi-dir, --crd, --strict and --feature-gates on `cmd`.
 void AddCompileFlags(CLI::App* cmd, CompileFlags* flags);
 
 }  // namespace kro::cli

@@ -140,6 +140,7 @@ LoadResult LoadAndCompile(const std::string& file, const CompileFlags& flags) {
     graph::BuildOptions opts;
     opts.resolver = out.resolver.get();
     opts.allow_unknown_kinds = !flags.strict;
+    opts.enable_omit = flags.gates.cel_omit_function;
     opts.source = &cr.source;
     cr.result = graph::Compile(cr.parsed.rgd, opts, cr.parsed.diagnostics);
   }

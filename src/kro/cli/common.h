@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kro/api/diagnostic.h"
+#include "kro/api/feature_gates.h"
 #include "kro/api/rgd.h"
 #include "kro/graph/builder.h"
 #include "kro/graph/resolver.h"
@@ -21,6 +22,7 @@ struct CompileFlags {
   std::string openapi_dir;           // default: $KRO_OPENAPI_DIR, else the nearest .cache/openapi
   std::vector<std::string> crd_files;  // extra CRDs to resolve custom kinds
   bool strict = false;               // unknown kinds are errors
+  api::FeatureGates gates;           // --feature-gates (CELOmitFunction allows omit())
 };
 
 struct CompiledRgd {

@@ -1,5 +1,7 @@
 #include "kro/cli/eval.h"
 
+#include <optional>
+
 #include "kro/cel/environment.h"
 #include "kro/graph/references.h"
 #include "kro/graph/template.h"
@@ -36,6 +38,7 @@ EvalOutcome EvaluateCel(const std::string& cel, const Scope& scope) {
   // already; here only names need resolving (as the controller's runtime does).
   cel::EnvironmentOptions eo;
   for (const auto& kv : scope.vars) eo.variables.push_back({kv.first, cel::Type::Dyn()});
+  eo.libraries.omit = true;
   auto error = [&](const std::string& message) {
     out.state = EvalOutcome::kError;
     out.text = "<error: " + message.substr(0, message.find('\n')) + ">";
@@ -51,9 +54,14 @@ EvalOutcome EvaluateCel(const std::string& cel, const Scope& scope) {
   for (const auto& kv : scope.vars) (void)act.Bind(kv.first, cel::Value::FromJson(kv.second));
   cel::Value v = program->Evaluate(act);
   if (v.is_error()) return error(v.error_message());
-  Result<json::Value> j = runtime::CelToJson(v);
+  Result<std::optional<json::Value>> j = runtime::CelToJsonField(v);
   if (!j.ok()) return error(j.status().message());
-  out.value = std::move(*j);
+  if (!j->has_value()) {
+    out.state = EvalOutcome::kOmitted;
+    out.text = "<omitted>";
+    return out;
+  }
+  out.value = std::move(**j);
   return out;
 }
 
@@ -68,6 +76,10 @@ EvalOutcome Evaluate(const graph::Expression& e, const Scope& scope) {
   for (const graph::ExprMatch& m : *matches) {
     text += e.original.substr(pos, m.start - pos);
     EvalOutcome part = EvaluateCel(m.expr, scope);
+    if (part.state == EvalOutcome::kOmitted) {
+      part.state = EvalOutcome::kError;
+      part.text = "<error: omit() cannot be part of a string template>";
+    }
     if (part.state == EvalOutcome::kValue) {
       text += ToText(part.value);
     } else {

@@ -3,7 +3,8 @@
 // Expressions are evaluated with kro's CEL dialect (src/kro/cel) against the instance (`schema`)
 // and forEach iterators, every variable dyn (the builder type-checked them already). Expressions
 // that read other resources' state cannot be known offline and are reported as pending; CEL errors
-// (a missing key, a bad conversion) as errors. Pure functions; thread-safe.
+// (a missing key, a bad conversion) as errors. omit() is declared (the builder has checked where
+// it may appear, and only with its feature gate). Pure functions; thread-safe.
 #pragma once
 
 #include <map>
@@ -21,7 +22,8 @@ struct Scope {
 };
 
 struct EvalOutcome {
-  enum State { kValue, kPending, kUnsupported, kError } state = kValue;
+  // kOmitted: the expression returned omit(), so its field is removed.
+  enum State { kValue, kPending, kUnsupported, kError, kOmitted } state = kValue;
   json::Value value;  // kValue
   std::string text;   // otherwise: "<pending: db.status.endpoint>" / reason
 };

@@ -9,12 +9,14 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 
 #include "kro/cli/commands.h"
 #include "kro/cli/common.h"
 #include "kro/cli/eval.h"
 #include "kro/cli/example_instance.h"
+#include "kro/runtime/runtime.h"
 
 namespace kro::cli {
 
@@ -196,14 +198,19 @@ int RunRender(const std::string& file, const std::string& instance_file,
         Scope s = scope;
         for (const auto& kv : combo) s.vars[kv.first] = kv.second;
         json::Value obj = n.template_;
+        std::set<std::string> omitted;
         for (const graph::Expression& e : n.variables) {
           EvalOutcome v = Evaluate(e, s);
           if (v.state == EvalOutcome::kValue) {
             SetAtPath(obj, e.field_path, v.value);
+          } else if (v.state == EvalOutcome::kOmitted) {
+            omitted.insert(e.field_path);
           } else {
             SetAtPath(obj, e.field_path, json::Value(v.text));
           }
         }
+        // Removed last, so list indexes in the paths above stay valid.
+        if (!omitted.empty()) obj = runtime::RenderTemplate(obj, "", {}, {}, false, omitted);
         std::string cm = n.for_each.empty() ? comment
                                             : "item " + std::to_string(index) + comment;
         objects.push_back({id, cm, std::move(obj)});

@@ -27,6 +27,19 @@ void AddCompileFlags(CLI::App* cmd, CompileFlags* flags) {
                   "bundled OpenAPI v3 documents (default: $KRO_OPENAPI_DIR or .cache/openapi)");
   cmd->add_option("--crd", flags->crd_files, "CRD file(s) for custom kinds");
   cmd->add_flag("--strict", flags->strict, "a kind without a known schema is an error");
+  cmd->add_option_function<std::string>(
+         "--feature-gates",
+         [flags](const std::string& text) {
+           Result<api::FeatureGates> gates = api::ParseFeatureGates(text);
+           if (gates.ok()) flags->gates = *gates;
+         },
+         "feature gates as for kro controller, e.g. CELOmitFunction=true")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            Result<api::FeatureGates> gates = api::ParseFeatureGates(text);
+            return gates.ok() ? std::string() : gates.status().message();
+          },
+          "GATES"));
 }
 
 void AddValidateCommand(CLI::App& app, int& exit_code) {

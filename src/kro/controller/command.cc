@@ -8,6 +8,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "kro/api/feature_gates.h"
 #include "kro/base/heap.h"
 #include "kro/cel/eval/time.h"
 #include "kro/controller/manager.h"
@@ -113,7 +114,9 @@ void AddControllerCommand(CLI::App& app, int& exit_code) {
       "requeue delay while an RGD is progressing");
   cmd->add_flag("--enable-controller-warmup", opts->enable_controller_warmup,
                 "warm up informers before leading");
-  cmd->add_option("--feature-gates", opts->feature_gates, "feature gates (accepted, ignored)");
+  cmd->add_option("--feature-gates", opts->feature_gates,
+                  "feature gates, Name=bool,...: CELOmitFunction (omit() in templates), "
+                  "InstanceConditionEvents, InstanceConditionMetrics (accepted, no effect yet)");
   cmd->add_option("--zap-log-level", opts->log_level, "log level: debug, info, error")
       ->capture_default_str();
   cmd->add_option("--openapi-dir", opts->openapi_dir,
@@ -127,6 +130,13 @@ void AddControllerCommand(CLI::App& app, int& exit_code) {
         return;
       }
     }
+    Result<api::FeatureGates> gates = api::ParseFeatureGates(opts->feature_gates);
+    if (!gates.ok()) {
+      std::cerr << "kro controller: --feature-gates: " << gates.status().message() << "\n";
+      exit_code = 2;
+      return;
+    }
+    opts->gates = *gates;
     // Signals are taken by one thread with sigtimedwait; block them everywhere first.
     sigset_t set;
     sigemptyset(&set);

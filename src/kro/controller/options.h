@@ -5,6 +5,8 @@
 #include <chrono>
 #include <string>
 
+#include "kro/api/feature_gates.h"
+
 namespace kro::controller {
 
 struct ControllerOptions {
@@ -34,7 +36,8 @@ struct ControllerOptions {
   int rgd_max_graph_revisions = 5;
   std::chrono::milliseconds rgd_progress_requeue_delay{3000};
   bool enable_controller_warmup = false;
-  std::string feature_gates;
+  std::string feature_gates;  // --feature-gates as given
+  api::FeatureGates gates;    // parsed from feature_gates (the command does it)
   std::string log_level = "info";  // --zap-log-level: debug | info | error
   // Offline OpenAPI documents used when the cluster does not know a kind (empty: .cache/openapi).
   std::string openapi_dir;

@@ -256,6 +256,7 @@ Outcome RgdController::Finalize(const json::Value& rgd) {
   } else {
     api::ParsedRgd parsed = api::ParseResourceGraphDefinition(rgd);
     graph::BuildOptions bo;
+    bo.enable_omit = options_.gates.cel_omit_function;
     graph::BuildResult br = graph::Compile(parsed.rgd, bo, parsed.diagnostics);
     if (br.graph != nullptr && br.graph->crd.is_object()) {
       crd_name = Str(br.graph->crd, "metadata.name");
@@ -351,6 +352,7 @@ Outcome RgdController::Reconcile(const std::string& name) {
   graph::BuildOptions bo;
   bo.resolver = resolver_.get();
   bo.max_collection_dimension_size = options_.rgd_max_collection_dimension_size;
+  bo.enable_omit = options_.gates.cel_omit_function;
   graph::BuildResult br = graph::Compile(parsed.rgd, bo, parsed.diagnostics);
   // Resolving schemas parsed whole OpenAPI documents (megabytes), now freed, in this worker's
   // malloc arena, where the instance workers cannot reuse them: give the pages back.

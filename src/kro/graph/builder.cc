@@ -122,7 +122,9 @@ class Builder {
              (d.cls == api::DiagnosticClass::kReference || d.cls == api::DiagnosticClass::kCycle ||
               d.cls == api::DiagnosticClass::kNaming);
     });
-    internal::TypeCheck(rgd_, references_ok, *graph_, &diags_);
+    internal::TypeCheckOptions tc{.check_expressions = references_ok,
+                                  .enable_omit = opts_.enable_omit};
+    internal::TypeCheck(rgd_, tc, *graph_, &diags_);
 
     BuildResult out;
     for (api::Diagnostic& d : diags_) {
@@ -648,6 +650,20 @@ class Builder {
         add(Inspect(n, e, iterators, false, &iter_refs), e);
         bool identity = e.field_path == "metadata.name" ||
                         (e.field_path == "metadata.namespace" && n.namespaced);
+        // omit() on a field kro needs to identify the object: the name, and the namespace when
+        // there is no instance namespace to fall back to.
+        bool required = e.field_path == "metadata.name" ||
+                        (e.field_path == "metadata.namespace" && n.namespaced &&
+                         !graph_->instance_namespaced);
+        if (required && opts_.enable_omit) {
+          Result<References> refs = FindReferences(e.cel);
+          if (refs.ok() && refs->uses_omit) {
+            ReportAt(api::DiagnosticClass::kReference, e,
+                     "resource " + Quote(n.id) + ": omit() cannot be used at path " +
+                         Quote(e.field_path) +
+                         ": the field is required and must resolve to a concrete value");
+          }
+        }
         if (identity) {
           for (const std::string& it : iter_refs) {
             if (!Contains(identity_iterators, it)) identity_iterators.push_back(it);

@@ -120,7 +120,7 @@ class TypePass {
   TypePass(const api::ResourceGraphDefinition& rgd, Graph& g, std::vector<api::Diagnostic>* d)
       : rgd_(rgd), g_(g), diags_(d), provider_(std::make_shared<schema::SchemaTypeProvider>()) {}
 
-  void Run(bool check_expressions) {
+  void Run(const TypeCheckOptions& options) {
     // 1. SimpleSchema -> instance spec schema, CRD skeleton.
     Result<json::Value> spec = schema::simpleschema::ToOpenApiSpec(
         rgd_.schema.spec.is_null() ? json::Value(json::Object()) : rgd_.schema.spec,
@@ -142,7 +142,7 @@ class TypePass {
         Report(api::DiagnosticClass::kStructure, "spec.schema", 0, 0, co.status().message());
       }
     }
-    if (!check_expressions) return;
+    if (!options.check_expressions) return;
 
     // 2. The typed environment: `schema` and every resource id.
     std::vector<cel::VariableDecl> vars;
@@ -163,6 +163,7 @@ class TypePass {
     cel::EnvironmentOptions eo;
     eo.variables = std::move(vars);
     eo.providers = {provider_};
+    eo.libraries.omit = options.enable_omit;
     Result<cel::Environment> env = cel::Environment::New(std::move(eo));
     if (!env.ok()) {
       Report(api::DiagnosticClass::kOther, "spec", 0, 0,
@@ -335,9 +336,9 @@ class TypePass {
 
 bool HaveTypeChecker() { return true; }
 
-void TypeCheck(const api::ResourceGraphDefinition& rgd, bool check_expressions, Graph& graph,
-               std::vector<api::Diagnostic>* diags) {
-  TypePass(rgd, graph, diags).Run(check_expressions);
+void TypeCheck(const api::ResourceGraphDefinition& rgd, const TypeCheckOptions& options,
+               Graph& graph, std::vector<api::Diagnostic>* diags) {
+  TypePass(rgd, graph, diags).Run(options);
 }
 
 }  // namespace kro::graph::internal
@@ -348,7 +349,8 @@ namespace kro::graph::internal {
 
 bool HaveTypeChecker() { return false; }
 
-void TypeCheck(const api::ResourceGraphDefinition&, bool, Graph&, std::vector<api::Diagnostic>*) {}
+void TypeCheck(const api::ResourceGraphDefinition&, const TypeCheckOptions&, Graph&,
+               std::vector<api::Diagnostic>*) {}
 
 }  // namespace kro::graph::internal
 

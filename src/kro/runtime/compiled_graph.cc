@@ -37,6 +37,8 @@ Result<std::shared_ptr<const CompiledGraph>> CompiledGraph::Compile(
     env_options.variables.push_back({name, cel::Type::Dyn()});
   }
   env_options.libraries.runtime = true;
+  // The builder has already rejected omit() unless the CELOmitFunction gate is on.
+  env_options.libraries.omit = true;
   KRO_ASSIGN_OR_RETURN(cel::Environment env, cel::Environment::New(std::move(env_options)));
 
   std::shared_ptr<CompiledGraph> out(new CompiledGraph());

@@ -21,8 +21,12 @@ bool Contains(const std::vector<std::string>& v, std::string_view s) {
 json::Value Render(const json::Value& v, const std::string& path,
                    const std::map<std::string, json::Value>& values,
                    const std::map<std::string, bool>& expression_paths, bool drop_missing,
-                   bool* dropped) {
+                   const std::set<std::string>& omitted, bool* dropped) {
   *dropped = false;
+  if (!omitted.empty() && omitted.count(path) != 0) {
+    *dropped = true;
+    return v;
+  }
   if (v.is_string()) {
     if (expression_paths.count(path) != 0) {
       auto it = values.find(path);
@@ -41,7 +45,7 @@ json::Value Render(const json::Value& v, const std::string& path,
     for (const auto& kv : v.as_object()) {
       bool child_dropped = false;
       json::Value c = Render(kv.value(), json::AppendField(path, kv.key()), values,
-                             expression_paths, drop_missing, &child_dropped);
+                             expression_paths, drop_missing, omitted, &child_dropped);
       if (!child_dropped) {
         out[kv.key()] = std::move(c);
       }
@@ -57,7 +61,7 @@ json::Value Render(const json::Value& v, const std::string& path,
     for (const json::Value& e : v.as_array()) {
       bool child_dropped = false;
       json::Value c = Render(e, json::AppendIndex(path, i++), values, expression_paths,
-                             drop_missing, &child_dropped);
+                             drop_missing, omitted, &child_dropped);
       if (!child_dropped) {
         out.push_back(std::move(c));
       }
@@ -77,9 +81,10 @@ std::string StringAt(const json::Value& obj, std::string_view path) {
 json::Value RenderTemplate(const json::Value& tmpl, const std::string& base,
                            const std::map<std::string, json::Value>& values,
                            const std::map<std::string, bool>& expression_paths,
-                           bool drop_missing) {
+                           bool drop_missing, const std::set<std::string>& omitted) {
   bool dropped = false;
-  json::Value out = Render(tmpl, base, values, expression_paths, drop_missing, &dropped);
+  json::Value out =
+      Render(tmpl, base, values, expression_paths, drop_missing, omitted, &dropped);
   if (dropped) {
     return json::Value(json::Object());
   }
@@ -413,26 +418,38 @@ Result<std::vector<json::Value>> Runtime::Resolve(NodeRt& n) {
     }
     return false;
   };
-  // Expressions that do not read an iterator are evaluated once.
-  std::map<std::string, json::Value> base_values;
-  for (const CompiledExpression& e : cn.variables) {
-    expression_paths[e.source->field_path] = true;
-    if (uses_iterator(e)) {
-      continue;
-    }
-    KRO_ASSIGN_OR_RETURN(cel::Value v, Eval(e, owner, {}));
-    Result<json::Value> j = CelToJson(v);
+  // The value of template expression `e`, or the field's path in `omitted` for omit().
+  auto field_value = [&](const CompiledExpression& e, const Bindings& b,
+                         std::map<std::string, json::Value>& values,
+                         std::set<std::string>& omitted) -> Status {
+    KRO_ASSIGN_OR_RETURN(cel::Value v, Eval(e, owner, b));
+    Result<std::optional<json::Value>> j = CelToJsonField(v);
     if (!j.ok()) {
       return InvalidArgument(owner + ": expression " + Quote(e.source->original) + ": " +
                                  j.status().message(),
                              e.source->rgd_path);
     }
-    base_values[e.source->field_path] = std::move(*j);
+    if (j->has_value()) {
+      values[e.source->field_path] = std::move(**j);
+    } else {
+      omitted.insert(e.source->field_path);
+    }
+    return Status::Ok();
+  };
+  // Expressions that do not read an iterator are evaluated once.
+  std::map<std::string, json::Value> base_values;
+  std::set<std::string> base_omitted;
+  for (const CompiledExpression& e : cn.variables) {
+    expression_paths[e.source->field_path] = true;
+    if (uses_iterator(e)) {
+      continue;
+    }
+    KRO_RETURN_IF_ERROR(field_value(e, {}, base_values, base_omitted));
   }
   std::vector<json::Value> out;
   if (node.type != graph::NodeType::kCollection) {
-    json::Value obj =
-        RenderTemplate(node.template_, "", base_values, expression_paths, false);
+    json::Value obj = RenderTemplate(node.template_, "", base_values, expression_paths, false,
+                                     base_omitted);
     if (node.type != graph::NodeType::kExternalCollection) {
       NormalizeNamespace(n, obj);
     }
@@ -471,20 +488,15 @@ Result<std::vector<json::Value>> Runtime::Resolve(NodeRt& n) {
       b.emplace(cn.for_each[d].name, dims[d].list_at(idx[d]));
     }
     std::map<std::string, json::Value> values = base_values;
+    std::set<std::string> omitted = base_omitted;
     for (const CompiledExpression& e : cn.variables) {
       if (!uses_iterator(e)) {
         continue;
       }
-      KRO_ASSIGN_OR_RETURN(cel::Value v, Eval(e, owner, b));
-      Result<json::Value> j = CelToJson(v);
-      if (!j.ok()) {
-        return InvalidArgument(owner + ": expression " + Quote(e.source->original) + ": " +
-                                   j.status().message(),
-                               e.source->rgd_path);
-      }
-      values[e.source->field_path] = std::move(*j);
+      KRO_RETURN_IF_ERROR(field_value(e, b, values, omitted));
     }
-    json::Value obj = RenderTemplate(node.template_, "", values, expression_paths, false);
+    json::Value obj =
+        RenderTemplate(node.template_, "", values, expression_paths, false, omitted);
     NormalizeNamespace(n, obj);
     if (obj.is_object()) {
       json::Value& md = obj.as_object()["metadata"];

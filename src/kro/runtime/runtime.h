@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -115,10 +116,12 @@ class Runtime {
 
 // Replaces the expression strings of `tmpl` by `values` (keyed by field path as the graph
 // builder writes them, relative to `base`). Expression strings without a value are kept when
-// `drop_missing` is false and removed (with objects left empty by that) when true.
+// `drop_missing` is false and removed (with objects left empty by that) when true. Fields and
+// list elements at `omitted` paths (expressions that returned omit()) are removed, whatever
+// they hold; objects they leave empty stay.
 json::Value RenderTemplate(const json::Value& tmpl, const std::string& base,
                            const std::map<std::string, json::Value>& values,
                            const std::map<std::string, bool>& expression_paths,
-                           bool drop_missing);
+                           bool drop_missing, const std::set<std::string>& omitted = {});
 
 }  // namespace kro::runtime

@@ -4,6 +4,7 @@
 
 #include "kro/cel/eval/time.h"
 #include "kro/cel/lib/library.h"
+#include "kro/cel/lib/omit.h"
 
 namespace kro::runtime {
 
@@ -44,8 +45,10 @@ Result<json::Value> CelToJson(const cel::Value& v) {
       json::Array out;
       out.reserve(v.list_size());
       for (size_t i = 0; i < v.list_size(); ++i) {
-        KRO_ASSIGN_OR_RETURN(json::Value e, CelToJson(v.list_at(i)));
-        out.push_back(std::move(e));
+        cel::Value e = v.list_at(i);
+        if (cel::IsOmit(e)) continue;
+        KRO_ASSIGN_OR_RETURN(json::Value j, CelToJson(e));
+        out.push_back(std::move(j));
       }
       return json::Value(std::move(out));
     }
@@ -74,6 +77,7 @@ Result<json::Value> CelToJson(const cel::Value& v) {
             err = InvalidArgument("unsupported map key type " + std::string(k.TypeName()));
             return false;
         }
+        if (cel::IsOmit(e)) return true;
         Result<json::Value> jv = CelToJson(e);
         if (!jv.ok()) {
           err = jv.status();
@@ -108,12 +112,26 @@ Result<json::Value> CelToJson(const cel::Value& v) {
     case cel::ValueKind::kType:
       return json::Value(json::String(std::string(v.type_name())));
     case cel::ValueKind::kOpaque:
+      if (cel::IsOmit(v)) {
+        return InvalidArgument("omit() is not a value: it can only remove a resource template "
+                               "field or list element");
+      }
       return InvalidArgument("unsupported type " + std::string(v.TypeName()) +
                              ": convert it with string() or an accessor");
     case cel::ValueKind::kError:
       return InvalidArgument(v.error_message());
   }
   return Internal("unknown CEL value kind");
+}
+
+Result<std::optional<json::Value>> CelToJsonField(const cel::Value& v) {
+  if (cel::IsOmit(v) ||
+      (v.is(cel::ValueKind::kOptional) && v.optional_has_value() &&
+       cel::IsOmit(v.optional_value()))) {
+    return std::optional<json::Value>();
+  }
+  KRO_ASSIGN_OR_RETURN(json::Value j, CelToJson(v));
+  return std::optional<json::Value>(std::move(j));
 }
 
 }  // namespace kro::runtime

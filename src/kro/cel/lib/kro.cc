@@ -1,4 +1,5 @@
-// kro's own CEL functions (kro pkg/cel/library): hash, json, random, maps, index-mutation lists.
+// kro's own CEL functions (kro pkg/cel/library): hash, json, random, maps, index-mutation lists,
+// omit().
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "kro/cel/eval/time.h"
 #include "kro/cel/lib/internal/fn.h"
 #include "kro/cel/lib/library.h"
+#include "kro/cel/lib/omit.h"
 
 namespace kro::cel {
 namespace {
@@ -342,6 +344,8 @@ void AddKroLibraries(Registry& r) {
     v.erase(v.begin() + i);
     return Value::List(std::move(v));
   });
+
+  AddOmitFunction(r);
 }
 
 }  // namespace kro::cel

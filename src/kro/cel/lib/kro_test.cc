@@ -1,9 +1,10 @@
-// kro's library switches: deepMerge exists only when the environment turns it on.
+// kro's library switches: deepMerge and omit() exist only when the environment turns them on.
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "kro/cel/environment.h"
+#include "kro/cel/lib/omit.h"
 
 namespace kro::cel {
 namespace {
@@ -60,6 +61,25 @@ TEST(DeepMergeTest, BothSidesMustBeMaps) {
   EXPECT_EQ(Eval("x.deepMerge({'a': 1})", kDeepMerge, Value()),
             "error: no such overload: deepMerge(null_type, map)");
   EXPECT_EQ(Eval("x.deepMerge([1])", kDeepMerge), "error: no such overload: deepMerge(map, list)");
+}
+
+TEST(OmitFunctionTest, OffUnlessSwitchedOn) {
+  EXPECT_EQ(Eval("omit()", {}).rfind("compile: ERROR: <input>:1:5: undeclared reference to "
+                                     "'omit'",
+                                     0),
+            0u)
+      << Eval("omit()", {});
+  auto env = Environment::New({.libraries = {.omit = true}});
+  ASSERT_TRUE(env.ok());
+  auto checked = env->Compile("true ? omit() : 1");
+  ASSERT_TRUE(checked.ok()) << checked.status().message();
+  auto program = env->Plan(*checked);
+  ASSERT_TRUE(program.ok());
+  Value v = program->Evaluate(Activation(*program));
+  EXPECT_TRUE(IsOmit(v));
+  EXPECT_EQ(v.TypeName(), "kro.omit");
+  EXPECT_FALSE(IsOmit(Value::String("kro.omit")));
+  EXPECT_EQ(Eval("'a' + omit()", {.omit = true}), "error: no such overload: _+_(string, kro.omit)");
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ void AddEncodersLibrary(Registry& r);
 void AddMathLibrary(Registry& r);
 // Kubernetes: lists, url, regex, quantity, ip, cidr, semver.
 void AddKubernetesLibraries(Registry& r);
-// kro: hash, json, random, maps, index-mutation lists.
+// kro: hash, json, random, maps (merge, deepMerge), index-mutation lists, omit(). The checker
+// declares deepMerge and omit only when their switches are on (KroLibraryOptions).
 void AddKroLibraries(Registry& r);
 
 // Every library above, built once; immutable and shared.

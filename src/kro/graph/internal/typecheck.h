@@ -11,10 +11,16 @@
 
 namespace kro::graph::internal {
 
+struct TypeCheckOptions {
+  // False: only the schemas are built (expressions are not compiled).
+  bool check_expressions = true;
+  // Declares omit() (feature gate CELOmitFunction); where it may be used is the builder's check.
+  bool enable_omit = false;
+};
+
 // Fills graph.instance_schema / crd and each Expression::output_type; appends diagnostics.
-// When `check_expressions` is false only the schemas are built (expressions are not compiled).
-void TypeCheck(const api::ResourceGraphDefinition& rgd, bool check_expressions, Graph& graph,
-               std::vector<api::Diagnostic>* diags);
+void TypeCheck(const api::ResourceGraphDefinition& rgd, const TypeCheckOptions& options,
+               Graph& graph, std::vector<api::Diagnostic>* diags);
 
 // True when built with the CEL checker and schema module.
 bool HaveTypeChecker();
