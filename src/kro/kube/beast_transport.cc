@@ -1,0 +1,489 @@
+#include "kro/kube/beast_transport.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include "kro/kube/server_url.h"
+#include "kro/kube/tls_client.h"
+
+namespace kro::kube {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using SysError = boost::system::error_code;
+using TlsStream = asio::ssl::stream<beast::tcp_stream>;
+
+// Socket reads are up to this size; a streamed body reaches on_data in chunks of at most this.
+constexpr size_t kReadSize = 16 * 1024;
+// Response headers larger than this are refused (the apiserver's are well under 1 KiB).
+constexpr uint32_t kHeaderLimit = 64 * 1024;
+// A Content-Length is trusted for pre-allocation only up to this; larger bodies grow as read.
+constexpr size_t kMaxReserve = 64 * 1024 * 1024;
+
+// One keep-alive connection. It is used by one thread at a time (it is either in the pool or
+// owned by the request running on it) and that thread runs `ioc`; the only other access is a
+// close posted to `ioc` when a Stream is cancelled.
+struct Connection {
+  explicit Connection(asio::ssl::context* tls_context) {
+    if (tls_context != nullptr) {
+      tls.emplace(ioc, *tls_context);
+    } else {
+      plain.emplace(ioc);
+    }
+    buffer.reserve(kReadSize);  // beast reads at most capacity - size bytes per read
+  }
+
+  beast::tcp_stream& tcp() { return tls ? tls->next_layer() : *plain; }
+
+  // Declared first so that it is destroyed last, after the streams registered with it.
+  asio::io_context ioc{1};
+  std::optional<beast::tcp_stream> plain;  // http://
+  std::optional<TlsStream> tls;            // https://
+  beast::flat_buffer buffer;               // bytes read but not yet parsed
+};
+
+// Completion handler of one operation: records its error. (Byte counts are not needed: the
+// parser and buffer_body say how much was read.)
+struct Done {
+  SysError* ec;
+  template <class... Rest>
+  void operator()(SysError e, Rest&&... /*bytes or endpoint*/) const {
+    *ec = e;
+  }
+};
+
+// Starts one asynchronous operation with start(Done) and runs the connection's io_context on
+// this thread until the operation (and whatever else was queued, such as a cancelling close)
+// has finished. Returns the operation's error.
+template <class Start>
+SysError Run(Connection& c, Start&& start) {
+  SysError ec = asio::error::operation_aborted;
+  start(Done{&ec});
+  c.ioc.restart();
+  c.ioc.run();
+  return ec;
+}
+
+// False when the server closed an idle connection (or sent something unasked).
+bool LooksOpen(Connection& c) {
+  pollfd p{c.tcp().socket().native_handle(), POLLIN, 0};
+  return c.buffer.size() == 0 && ::poll(&p, 1, 0) == 0;
+}
+
+bool IsClosedByPeer(const SysError& ec) {
+  return ec == asio::error::eof || ec == http::error::end_of_stream ||
+         ec == http::error::partial_message || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
+}
+
+bool IsTokenChar(char ch) {
+  return std::isalnum(static_cast<unsigned char>(ch)) != 0 ||
+         std::string_view("!#$%&'*+-.^_`|~").find(ch) != std::string_view::npos;
+}
+
+bool IsToken(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), IsTokenChar);
+}
+
+bool HasControl(std::string_view s) {
+  return std::any_of(s.begin(), s.end(),
+                     [](char ch) { return ch == '\r' || ch == '\n' || ch == '\0'; });
+}
+
+// What an exchange on one connection came to.
+struct Exchanged {
+  SysError ec;                // the transport failure, if any
+  bool got_response = false;    // a response byte arrived (so the request must not be retried)
+  bool reusable = false;        // the response was read to its end on a keep-alive connection
+  bool consumer_stopped = false;  // on_data returned false
+  bool cancelled = false;       // the stop token was triggered
+};
+
+}  // namespace
+
+struct BeastTransport::Impl {
+  RestConfig config;
+  BeastTransportOptions options;
+  ServerUrl url;
+  std::string tls_name;                   // SNI and the name the certificate must carry
+  std::optional<asio::ssl::context> tls;  // set for https://
+  std::string fixed_headers;              // Host, User-Agent, Authorization
+  std::atomic<long> connections{0};
+  std::mutex mu;
+  std::vector<std::unique_ptr<Connection>> idle;  // guarded by mu; the most recent last
+
+  // 1. Pool.
+
+  std::unique_ptr<Connection> TakeIdle() {
+    while (true) {
+      std::unique_ptr<Connection> c;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (idle.empty()) {
+          return nullptr;
+        }
+        c = std::move(idle.back());
+        idle.pop_back();
+      }
+      if (LooksOpen(*c)) {
+        return c;
+      }
+      // Closed by the server while idle: drop it (outside the lock) and try the next.
+    }
+  }
+
+  void Release(std::unique_ptr<Connection> c) {
+    std::unique_lock<std::mutex> lock(mu);
+    if (idle.size() < options.max_idle_connections) {
+      idle.push_back(std::move(c));
+      return;
+    }
+    lock.unlock();
+    c.reset();  // closes the socket outside the lock
+  }
+
+  std::unique_ptr<Connection> NewConnection() {
+    return std::make_unique<Connection>(tls ? &*tls : nullptr);
+  }
+
+  // 2. Connecting.
+
+  // Resolves the server host, connects within `deadline` and, for https, completes the TLS
+  // handshake. Errors as described for HttpTransport::Do.
+  Status Connect(Connection& c, Clock::time_point deadline, std::chrono::milliseconds budget) {
+    const std::string& server = config.server;
+    SysError ec;
+    tcp::resolver resolver(c.ioc);
+    // Synchronous: asio would run an asynchronous resolve on a thread of its own per io_context.
+    auto endpoints = resolver.resolve(url.host, url.port, tcp::resolver::numeric_service, ec);
+    if (ec) {
+      return Unavailable("cannot connect to " + server + ": cannot resolve \"" + url.host +
+                             "\": " + ec.message(),
+                         server);
+    }
+    c.tcp().expires_at(deadline);
+    ec = Run(c, [&](Done done) { c.tcp().async_connect(endpoints, done); });
+    if (ec) {
+      if (ec == beast::error::timeout) {
+        return DeadlineExceeded("connecting to " + server + " timed out after " +
+                                    std::to_string(budget.count()) + " ms",
+                                server);
+      }
+      return Unavailable("cannot connect to " + server + ": " + ec.message(), server);
+    }
+    ++connections;
+    tcp::socket& socket = c.tcp().socket();
+    socket.set_option(tcp::no_delay(true), ec);
+    socket.set_option(asio::socket_base::keep_alive(true), ec);
+    // Probe an idle connection (a quiet watch) after 60 s, every 60 s, as curl did by default.
+    int secs = 60;
+    ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_KEEPIDLE, &secs, sizeof secs);
+    ::setsockopt(socket.native_handle(), IPPROTO_TCP, TCP_KEEPINTVL, &secs, sizeof secs);
+    if (!c.tls) {
+      return Status::Ok();
+    }
+    KRO_RETURN_IF_ERROR(PrepareTlsConnection(c.tls->native_handle(), tls_name,
+                                             !config.insecure_skip_tls_verify));
+    ec = Run(c, [&](Done done) { c.tls->async_handshake(asio::ssl::stream_base::client, done); });
+    if (ec == beast::error::timeout) {
+      return DeadlineExceeded("TLS handshake with " + server + " timed out after " +
+                                  std::to_string(budget.count()) + " ms",
+                              server);
+    }
+    if (ec) {
+      return Unavailable("TLS error talking to " + server + ": " +
+                             DescribeTlsFailure(c.tls->native_handle(), tls_name, ec.message()),
+                         server);
+    }
+    return Status::Ok();
+  }
+
+  // 3. One request and its response.
+
+  // The request as sent: request line, headers and body. Errors: kInvalidArgument for a
+  // method, path or header that would break the message framing.
+  Result<std::string> Wire(const HttpRequest& r) const {
+    if (!IsToken(r.method) || r.path.empty() || r.path.front() != '/' ||
+        r.path.find_first_of(" \t\r\n") != std::string::npos) {
+      return InvalidArgument("malformed HTTP request: " + r.method + " \"" + r.path + "\"");
+    }
+    std::string w;
+    w.reserve(r.method.size() + url.path_prefix.size() + r.path.size() + fixed_headers.size() +
+              64 * (r.headers.size() + 1) + r.body.size());
+    w.append(r.method).append(" ").append(url.path_prefix).append(r.path).append(" HTTP/1.1\r\n");
+    w.append(fixed_headers);
+    for (const auto& [name, value] : r.headers) {
+      if (!IsToken(name) || HasControl(value)) {
+        return InvalidArgument("malformed HTTP header \"" + name + "\"");
+      }
+      w.append(name).append(": ").append(value).append("\r\n");
+    }
+    if (!r.body.empty() || (r.method != "GET" && r.method != "DELETE" && r.method != "HEAD")) {
+      w.append("Content-Length: ").append(std::to_string(r.body.size())).append("\r\n");
+    }
+    w.append("\r\n").append(r.body);
+    return w;
+  }
+
+  Exchanged Exchange(Connection& c, const std::string& wire, HttpResponse& out,
+                     const std::function<bool(std::string_view)>* on_data,
+                     const std::stop_token* stop) {
+    return c.tls ? ExchangeOn(c, *c.tls, wire, out, on_data, stop)
+                 : ExchangeOn(c, *c.plain, wire, out, on_data, stop);
+  }
+
+  // Writes `wire` and reads the response into `out`: for a streaming 2xx response the body goes
+  // to `on_data` as it arrives, otherwise into out.body. `stop` (streams only) is checked before
+  // every operation; a cancelling close posted to the connection ends a pending one.
+  template <class S>
+  Exchanged ExchangeOn(Connection& c, S& stream, const std::string& wire, HttpResponse& out,
+                       const std::function<bool(std::string_view)>* on_data,
+                       const std::stop_token* stop) {
+    Exchanged x;
+    auto stopped = [&] {
+      if (stop != nullptr && stop->stop_requested()) {
+        x.cancelled = true;
+      }
+      return x.cancelled;
+    };
+    if (stopped()) {
+      return x;
+    }
+    x.ec = Run(c, [&](Done done) { asio::async_write(stream, asio::buffer(wire), done); });
+    if (x.ec || stopped()) {
+      return x;
+    }
+    http::response_parser<http::buffer_body> parser;
+    parser.header_limit(kHeaderLimit);
+    parser.body_limit(boost::none);
+    x.ec = Run(c, [&](Done done) { http::async_read_header(stream, c.buffer, parser, done); });
+    x.got_response = parser.got_some();
+    if (x.ec || stopped()) {
+      return x;
+    }
+    const auto& header = parser.get();
+    out.status = static_cast<int>(header.result_int());
+    std::string_view content_type = header[http::field::content_type];
+    out.content_type.assign(content_type.data(), content_type.size());
+
+    bool streaming = on_data != nullptr && out.status >= 200 && out.status < 300;
+    std::unique_ptr<char[]> chunk;
+    if (streaming) {
+      chunk = std::make_unique<char[]>(kReadSize);
+    } else if (auto length = parser.content_length()) {
+      out.body.resize(static_cast<size_t>(std::min<uint64_t>(*length, kMaxReserve)));
+    }
+    size_t filled = 0;  // bytes of out.body received (the rest is room)
+    while (!parser.is_done()) {
+      char* room = chunk.get();
+      size_t room_size = kReadSize;
+      if (!streaming) {
+        if (filled == out.body.size()) {
+          out.body.resize(std::max(out.body.size() * 2, kReadSize));
+        }
+        room = out.body.data() + filled;
+        room_size = out.body.size() - filled;
+      }
+      parser.get().body().data = room;
+      parser.get().body().size = room_size;
+      x.ec = Run(c, [&](Done done) { http::async_read_some(stream, c.buffer, parser, done); });
+      if (x.ec == http::error::need_buffer) {
+        x.ec = {};  // the room is full; the loop makes more
+      }
+      size_t n = room_size - parser.get().body().size;
+      if (!streaming) {
+        filled += n;
+      } else if (n > 0 && !(*on_data)(std::string_view(room, n))) {
+        x.consumer_stopped = true;
+        return x;
+      }
+      if (x.ec || stopped()) {
+        break;
+      }
+    }
+    if (!streaming) {
+      out.body.resize(filled);
+    }
+    x.reusable = !x.ec && !x.cancelled && parser.is_done() && parser.keep_alive();
+    return x;
+  }
+
+  // The transport error for a failed exchange.
+  Status Failure(Connection& c, const SysError& ec, Clock::time_point deadline,
+                 std::chrono::milliseconds budget) const {
+    const std::string& server = config.server;
+    if (ec == beast::error::timeout || Clock::now() >= deadline) {
+      return DeadlineExceeded(
+          "request to " + server + " timed out after " + std::to_string(budget.count()) + " ms",
+          server);
+    }
+    if (IsClosedByPeer(ec)) {
+      return Unavailable(
+          "request to " + server + " failed: connection closed by the server (" + ec.message() +
+              ")",
+          server);
+    }
+    if (c.tls && ec.category() == asio::error::get_ssl_category()) {
+      return Unavailable("TLS error talking to " + server + ": " +
+                             DescribeTlsFailure(c.tls->native_handle(), tls_name, ec.message()),
+                         server);
+    }
+    return Unavailable("request to " + server + " failed: " + ec.message(), server);
+  }
+};
+
+Result<std::unique_ptr<BeastTransport>> BeastTransport::Create(const RestConfig& config,
+                                                               BeastTransportOptions options) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  impl->options = std::move(options);
+  KRO_ASSIGN_OR_RETURN(impl->url, ParseServerUrl(config.server));
+  if (impl->url.tls) {
+    KRO_ASSIGN_OR_RETURN(SslCtxPtr ctx, NewTlsClientContext(config));
+    impl->tls.emplace(ctx.release());  // takes ownership
+    impl->tls_name = TlsServerName(impl->url, config.tls_server_name);
+  } else if (!config.tls_server_name.empty()) {
+    return InvalidArgument("tls-server-name needs an https:// server, got \"" + config.server +
+                           "\"");
+  }
+  std::string& h = impl->fixed_headers;
+  h = "Host: " + impl->url.authority + "\r\nUser-Agent: " + impl->options.user_agent + "\r\n";
+  if (!config.bearer_token.empty()) {
+    h += "Authorization: Bearer " + config.bearer_token + "\r\n";
+  } else if (!config.username.empty()) {
+    h += "Authorization: Basic " + Base64Encode(config.username + ":" + config.password) + "\r\n";
+  }
+  if (HasControl(config.bearer_token) || HasControl(impl->options.user_agent)) {
+    return InvalidArgument("the bearer token or user agent of " + config.source +
+                           " contains a line break");
+  }
+  return std::unique_ptr<BeastTransport>(new BeastTransport(std::move(impl)));
+}
+
+BeastTransport::BeastTransport(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+BeastTransport::~BeastTransport() = default;
+
+long BeastTransport::connections_opened() const { return impl_->connections.load(); }
+
+Result<HttpResponse> BeastTransport::Do(const HttpRequest& request) {
+  Impl& impl = *impl_;
+  KRO_ASSIGN_OR_RETURN(std::string wire, impl.Wire(request));
+  auto budget = request.timeout.count() > 0 ? request.timeout : impl.options.request_timeout;
+  auto deadline = Clock::now() + budget;
+  for (int attempt = 0;; ++attempt) {
+    std::unique_ptr<Connection> c = impl.TakeIdle();
+    bool reused = c != nullptr;
+    if (!reused) {
+      c = impl.NewConnection();
+      auto connect_budget = std::min(budget, impl.options.connect_timeout);
+      KRO_RETURN_IF_ERROR(
+          impl.Connect(*c, std::min(deadline, Clock::now() + connect_budget), connect_budget));
+    }
+    c->tcp().expires_at(deadline);
+    HttpResponse response;
+    Exchanged x = impl.Exchange(*c, wire, response, nullptr, nullptr);
+    if (!x.ec) {
+      if (x.reusable) {
+        impl.Release(std::move(c));
+      }
+      return response;
+    }
+    if (reused && !x.got_response && attempt == 0 && Clock::now() < deadline) {
+      continue;  // the server closed the kept-alive connection before it saw the request
+    }
+    return impl.Failure(*c, x.ec, deadline, budget);
+  }
+}
+
+Result<HttpResponse> BeastTransport::Stream(const HttpRequest& request, std::stop_token stop,
+                                            const std::function<bool(std::string_view)>& on_data) {
+  Impl& impl = *impl_;
+  KRO_ASSIGN_OR_RETURN(std::string wire, impl.Wire(request));
+  auto cancelled = [&] {
+    return Status(ErrorCode::kCancelled, "request to " + impl.config.server + " cancelled");
+  };
+  for (int attempt = 0;; ++attempt) {
+    if (stop.stop_requested()) {
+      return cancelled();
+    }
+    std::unique_ptr<Connection> c = impl.TakeIdle();
+    bool reused = c != nullptr;
+    if (!reused) {
+      c = impl.NewConnection();
+    }
+    HttpResponse response;
+    Status connected;
+    Exchanged x;
+    {
+      // A stop request closes the socket on the connection's own thread, which ends whichever
+      // operation is pending; every operation also checks `stop` before it starts. Once this
+      // callback is destroyed no close can be posted any more (its destructor waits for a
+      // callback running on another thread).
+      Connection& conn = *c;
+      std::stop_callback on_stop(stop, [&conn] {
+        asio::post(conn.ioc, [&conn] { conn.tcp().close(); });
+      });
+      if (!reused) {
+        auto budget = impl.options.connect_timeout;
+        connected = impl.Connect(conn, Clock::now() + budget, budget);
+      }
+      if (connected.ok()) {
+        conn.tcp().expires_never();
+        x = impl.Exchange(conn, wire, response, &on_data, &stop);
+      }
+    }
+    // A close may still be queued on the connection: never reuse it after a stop request.
+    if (stop.stop_requested()) {
+      return cancelled();
+    }
+    KRO_RETURN_IF_ERROR(connected);
+    if (x.consumer_stopped) {
+      return response;  // the rest of the response is unread: the connection is dropped
+    }
+    if (!x.ec) {
+      if (x.reusable) {
+        impl.Release(std::move(c));
+      }
+      return response;
+    }
+    if (reused && !x.got_response && attempt == 0) {
+      continue;  // the server closed the kept-alive connection before it saw the request
+    }
+    // Streams have no deadline, so this is never a timeout.
+    return impl.Failure(*c, x.ec, Clock::time_point::max(), std::chrono::milliseconds(0));
+  }
+}
+
+}  // namespace kro::kube
