@@ -21,8 +21,8 @@ ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       cmake ninja-build g++ pkg-config binutils \
-      libboost-json1.81-dev libyaml-cpp-dev libre2-dev libcli11-dev libfmt-dev \
-      libcurl4-openssl-dev libssl-dev libgtest-dev \
+      libboost-json1.81-dev libboost1.81-dev libyaml-cpp-dev libre2-dev libcli11-dev \
+      libfmt-dev libssl-dev libgtest-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -38,10 +38,10 @@ FROM debian:bookworm-slim
 
 ARG DEBIAN_FRONTEND=noninteractive
 # Only the shared libraries the binary links (libfmt9: fmt is linked as a shared library;
-# libssl3 comes with libcurl4), and CA certificates for TLS to the API server.
+# libssl3: OpenSSL for TLS to the API server), and CA certificates for that TLS.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      ca-certificates libboost-json1.81.0 libyaml-cpp0.7 libre2-9 libcurl4 libfmt9 \
+      ca-certificates libboost-json1.81.0 libyaml-cpp0.7 libre2-9 libssl3 libfmt9 \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --gid 65532 kro \
  && useradd --uid 65532 --gid 65532 --no-create-home --home-dir /nonexistent \

@@ -28,7 +28,6 @@ if(KRO_STATIC_LINK)
   set_target_properties(PkgConfig::RE2 PROPERTIES INTERFACE_LINK_LIBRARIES
                                                   "${KRO_RE2_A};Threads::Threads")
 endif()
-find_package(CURL REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(benchmark QUIET)
 find_package(CLI11 QUIET)

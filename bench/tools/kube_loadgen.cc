@@ -35,7 +35,7 @@
 
 #include "kro/json/json.h"
 #include "kro/kube/client.h"
-#include "kro/kube/curl_transport.h"
+#include "kro/kube/beast_transport.h"
 #include "kro/kube/informer.h"
 #include "kro/kube/rest_config.h"
 
@@ -223,8 +223,8 @@ int Main(int argc, char** argv) {
   const std::string watch_ns = prefix + "-watch";
   for (const auto& ns : {seq_ns, par_ns, watch_ns}) CreateNamespace(c, ns);
 
-  auto* curl = dynamic_cast<kube::CurlTransport*>(&c.transport());
-  auto connections = [&] { return curl != nullptr ? curl->connections_opened() : -1L; };
+  auto* transport = dynamic_cast<kube::BeastTransport*>(&c.transport());
+  auto connections = [&] { return transport != nullptr ? transport->connections_opened() : -1L; };
   long conn0 = connections();
   double seq = CreateSequential(c, seq_ns, count);
   long conn_seq = connections() - conn0;

@@ -4,7 +4,7 @@
 
 #include "kro/json/split.h"
 #include "kro/kube/api_error.h"
-#include "kro/kube/curl_transport.h"
+#include "kro/kube/beast_transport.h"
 
 namespace kro::kube {
 namespace {
@@ -95,9 +95,9 @@ std::string_view ResourceVersionOf(const json::Value& obj) {
 std::string_view UidOf(const json::Value& obj) { return MetaString(obj, "uid"); }
 
 Result<std::unique_ptr<Client>> Client::Create(const RestConfig& config, ClientOptions options) {
-  CurlTransportOptions topts;
+  BeastTransportOptions topts;
   topts.request_timeout = options.timeout;
-  KRO_ASSIGN_OR_RETURN(auto transport, CurlTransport::Create(config, topts));
+  KRO_ASSIGN_OR_RETURN(auto transport, BeastTransport::Create(config, topts));
   return std::make_unique<Client>(std::move(transport), config.server, std::move(options));
 }
 

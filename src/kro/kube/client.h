@@ -89,7 +89,7 @@ using RequestCounts = std::map<std::pair<std::string, int>, uint64_t>;
 
 class Client {
  public:
-  // Builds a client over a CurlTransport for `config`.
+  // Builds a client over a BeastTransport for `config`.
   static Result<std::unique_ptr<Client>> Create(const RestConfig& config,
                                                 ClientOptions options = {});
   // Builds a client over any transport (tests).

@@ -1,7 +1,7 @@
 // HttpTransport: the seam between the Kubernetes client and the network.
 //
-// The production implementation is CurlTransport (curl_transport.h); tests may substitute their
-// own. Implementations must be thread-safe: one transport serves every thread of a Client.
+// The production implementation is BeastTransport (beast_transport.h); tests may substitute
+// their own. Implementations must be thread-safe: one transport serves every thread of a Client.
 #pragma once
 
 #include <chrono>

@@ -1,8 +1,8 @@
 // Watch: one streaming watch request, decoded into events.
 //
 // The API server sends one JSON object per line: {"type":"ADDED","object":{...}}. LineSplitter
-// turns curl's arbitrary chunks into lines, ParseWatchEvent decodes one line, and Watch runs a
-// whole request. Reconnects and relists are the informer's job (informer.h).
+// turns the transport's arbitrary chunks into lines, ParseWatchEvent decodes one line, and Watch
+// runs a whole request. Reconnects and relists are the informer's job (informer.h).
 // LineSplitter is thread-compatible; the functions are thread-safe.
 #pragma once
 

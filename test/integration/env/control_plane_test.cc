@@ -2,48 +2,56 @@
 #include "test/integration/env/control_plane.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "kro/kube/beast_transport.h"
 
 KRO_TESTENV_SHARED_CONTROL_PLANE();
 
 namespace kro::testenv {
 namespace {
 
-size_t Append(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// GET `url` with a client certificate; returns the HTTP status (0 on transport failure).
+// GET `path` with a client certificate; returns the HTTP status (0 on transport failure).
 long HttpGet(const ControlPlane& cp, const std::string& path, const std::string& cert,
              const std::string& key, std::string* body) {
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return 0;
-  std::string url = cp.server_url() + path;
-  std::string ca = cp.ca_cert_path();
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_CAINFO, ca.c_str());
-  curl_easy_setopt(curl, CURLOPT_SSLCERT, cert.c_str());
-  curl_easy_setopt(curl, CURLOPT_SSLKEY, key.c_str());
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Append);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, body);
-  long code = 0;
-  if (curl_easy_perform(curl) == CURLE_OK) {
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  kube::RestConfig config;
+  config.server = cp.server_url();
+  config.ca_pem = ReadWholeFile(cp.ca_cert_path());
+  config.client_cert_pem = ReadWholeFile(cert);
+  config.client_key_pem = ReadWholeFile(key);
+  config.source = "control_plane_test";
+  kube::BeastTransportOptions options;
+  options.request_timeout = std::chrono::seconds(10);
+  auto transport = kube::BeastTransport::Create(config, options);
+  if (!transport.ok()) {
+    ADD_FAILURE() << transport.status().ToString();
+    return 0;
   }
-  curl_easy_cleanup(curl);
-  return code;
+  kube::HttpRequest request;
+  request.path = path;
+  auto response = (*transport)->Do(request);
+  if (!response.ok()) {
+    return 0;
+  }
+  *body = std::move(response->body);
+  return response->status;
 }
 
 bool PortAcceptsConnections(int port) {

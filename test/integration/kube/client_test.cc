@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "kro/kube/curl_transport.h"
+#include "kro/kube/beast_transport.h"
 #include "test/integration/kube/kube_fixture.h"
 
 namespace kro::kube::testing {
@@ -190,9 +190,9 @@ TEST_F(ClientIT, TlsServerNameIsWhatTheCertificateIsCheckedAgainst) {
 }
 
 TEST_F(ClientIT, ConnectionsAreReusedAndCreatesAreFast) {
-  auto transport = CurlTransport::Create(config());
+  auto transport = BeastTransport::Create(config());
   ASSERT_TRUE(transport.ok());
-  CurlTransport* raw = transport->get();
+  BeastTransport* raw = transport->get();
   ClientOptions opts;
   opts.qps = 0;
   Client c(std::move(*transport), config().server, opts);

@@ -12,7 +12,7 @@
 #include <set>
 #include <sstream>
 
-#include "kro/kube/curl_transport.h"
+#include "kro/kube/beast_transport.h"
 #include "kro/kube/informer.h"
 #include "kro/kube/watch.h"
 #include "test/integration/kube/kube_fixture.h"
@@ -153,11 +153,11 @@ class ExpiringFirstWatch : public HttpTransport {
 TEST_F(InformerIT, InformerRelistsAfter410AndDiffsTheCache) {
   ASSERT_TRUE(client().Create(kConfigMaps, ns(), ConfigMap(ns(), "stays")).ok());
   ASSERT_TRUE(client().Create(kConfigMaps, ns(), ConfigMap(ns(), "goes")).ok());
-  auto curl = CurlTransport::Create(config());
-  ASSERT_TRUE(curl.ok());
+  auto inner = BeastTransport::Create(config());
+  ASSERT_TRUE(inner.ok());
   ClientOptions opts;
   opts.qps = 0;
-  auto wrapper = std::make_unique<ExpiringFirstWatch>(std::move(*curl));
+  auto wrapper = std::make_unique<ExpiringFirstWatch>(std::move(*inner));
   Client c(std::move(wrapper), config().server, opts);
   InformerOptions io;
   io.ns = ns();
