@@ -50,6 +50,7 @@ function(kro_module name)
                           GTest::gtest GTest::gtest_main)
     target_compile_definitions(kro_${name}_tests PRIVATE KRO_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
     gtest_discover_tests(kro_${name}_tests PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
+    add_dependencies(kro_unit_tests kro_${name}_tests)
   endif()
 endfunction()
 
