@@ -7,8 +7,10 @@ CMAKE_FLAGS ?=
 # test` recompiles nothing that did not change.
 CCACHE := $(shell command -v ccache 2>/dev/null)
 LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=$(CCACHE))
-# Paths inside the clone hash as relative ones, so another clone's objects are found too.
+# Paths inside the clone hash as relative ones, and the build directory is not hashed (-g would
+# add it), so another clone's objects are found too.
 export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 
 .PHONY: all setup build test test-unit test-asan fuzz bench bench-reference demo clean
 
