@@ -8,6 +8,7 @@
 
 #if __has_include("kro/cli/commands.h")
 #include "kro/cli/commands.h"  // validate, render, graph, generate crd
+#include "kro/cli/version.h"   // version, --version
 #define KRO_HAVE_CLI_COMMANDS 1
 #endif
 
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   kro::cli::AddGenerateCommand(app, exit_code);
   kro::cli::AddRenderCommand(app, exit_code);
   kro::cli::AddGraphCommand(app, exit_code);
+  kro::cli::AddVersionCommand(app, exit_code);
 #endif
 
 #ifdef KRO_HAVE_CONTROLLER_COMMAND
