@@ -22,7 +22,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       cmake ninja-build g++ pkg-config binutils \
       libboost-json1.81-dev libboost1.81-dev libyaml-cpp-dev libre2-dev libcli11-dev \
-      libfmt-dev libssl-dev libgtest-dev \
+      libfmt-dev libssl-dev zlib1g-dev libgtest-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src

@@ -1,7 +1,7 @@
 # Third-party dependencies, all from Debian 12 packages (scripts/setup installs them).
 find_package(Threads REQUIRED)
 
-# KRO_STATIC_LINK (default on, off under sanitizers): Boost.JSON, yaml-cpp, RE2, OpenSSL and the
+# KRO_STATIC_LINK (default on, off under sanitizers): Boost.JSON, yaml-cpp, RE2, OpenSSL, zlib and the
 # C++ runtime are linked statically, so the controller maps and relocates fewer shared objects
 # at start (measured: 1.5 MB less resident memory for the C++ libraries, 1.3 MB for OpenSSL).
 # Only glibc stays shared. An OpenSSL security update therefore needs a rebuild of kro, as it
@@ -16,6 +16,7 @@ option(KRO_STATIC_LINK "Link the C++ runtime, Boost.JSON, yaml-cpp, RE2 and Open
 if(KRO_STATIC_LINK)
   set(Boost_USE_STATIC_LIBS ON)
   set(OPENSSL_USE_STATIC_LIBS TRUE)
+  set(ZLIB_USE_STATIC_LIBS ON)
 endif()
 find_package(Boost 1.81 REQUIRED COMPONENTS json)
 find_package(yaml-cpp REQUIRED)
@@ -32,6 +33,8 @@ if(KRO_STATIC_LINK)
                                                   "${KRO_RE2_A};Threads::Threads")
 endif()
 find_package(OpenSSL REQUIRED)
+# zlib (zlib1g-dev): gzip-encoded API responses (src/kro/kube/gzip_decoder.h).
+find_package(ZLIB REQUIRED)
 find_package(benchmark QUIET)
 find_package(CLI11 QUIET)
 if(NOT CLI11_FOUND)
