@@ -25,17 +25,28 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 
+#include "kro/kube/beast_connection.h"
+#include "kro/kube/gzip_decoder.h"
 #include "kro/kube/server_url.h"
 #include "kro/kube/tls_client.h"
 
 namespace kro::kube {
 namespace {
+
+using beast_internal::Connection;
+using beast_internal::Done;
+using beast_internal::IsClosedByPeer;
+using beast_internal::kReadSize;
+using beast_internal::LooksOpen;
+using beast_internal::Run;
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -45,68 +56,10 @@ using Clock = std::chrono::steady_clock;
 using SysError = boost::system::error_code;
 using TlsStream = asio::ssl::stream<beast::tcp_stream>;
 
-// Socket reads are up to this size; a streamed body reaches on_data in chunks of at most this.
-constexpr size_t kReadSize = 16 * 1024;
 // Response headers larger than this are refused (the apiserver's are well under 1 KiB).
 constexpr uint32_t kHeaderLimit = 64 * 1024;
 // A Content-Length is trusted for pre-allocation only up to this; larger bodies grow as read.
 constexpr size_t kMaxReserve = 64 * 1024 * 1024;
-
-// One keep-alive connection. It is used by one thread at a time (it is either in the pool or
-// owned by the request running on it) and that thread runs `ioc`; the only other access is a
-// close posted to `ioc` when a Stream is cancelled.
-struct Connection {
-  explicit Connection(asio::ssl::context* tls_context) {
-    if (tls_context != nullptr) {
-      tls.emplace(ioc, *tls_context);
-    } else {
-      plain.emplace(ioc);
-    }
-    buffer.reserve(kReadSize);  // beast reads at most capacity - size bytes per read
-  }
-
-  beast::tcp_stream& tcp() { return tls ? tls->next_layer() : *plain; }
-
-  // Declared first so that it is destroyed last, after the streams registered with it.
-  asio::io_context ioc{1};
-  std::optional<beast::tcp_stream> plain;  // http://
-  std::optional<TlsStream> tls;            // https://
-  beast::flat_buffer buffer;               // bytes read but not yet parsed
-};
-
-// Completion handler of one operation: records its error. (Byte counts are not needed: the
-// parser and buffer_body say how much was read.)
-struct Done {
-  SysError* ec;
-  template <class... Rest>
-  void operator()(SysError e, Rest&&... /*bytes or endpoint*/) const {
-    *ec = e;
-  }
-};
-
-// Starts one asynchronous operation with start(Done) and runs the connection's io_context on
-// this thread until the operation (and whatever else was queued, such as a cancelling close)
-// has finished. Returns the operation's error.
-template <class Start>
-SysError Run(Connection& c, Start&& start) {
-  SysError ec = asio::error::operation_aborted;
-  start(Done{&ec});
-  c.ioc.restart();
-  c.ioc.run();
-  return ec;
-}
-
-// False when the server closed an idle connection (or sent something unasked).
-bool LooksOpen(Connection& c) {
-  pollfd p{c.tcp().socket().native_handle(), POLLIN, 0};
-  return c.buffer.size() == 0 && ::poll(&p, 1, 0) == 0;
-}
-
-bool IsClosedByPeer(const SysError& ec) {
-  return ec == asio::error::eof || ec == http::error::end_of_stream ||
-         ec == http::error::partial_message || ec == asio::error::connection_reset ||
-         ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
-}
 
 bool IsTokenChar(char ch) {
   return std::isalnum(static_cast<unsigned char>(ch)) != 0 ||
@@ -129,7 +82,14 @@ struct Exchanged {
   bool reusable = false;        // the response was read to its end on a keep-alive connection
   bool consumer_stopped = false;  // on_data returned false
   bool cancelled = false;       // the stop token was triggered
+  Status decoded;               // a gzip body that could not be decoded
 };
+
+// "host:port" as a CONNECT request names the server (IPv6 bracketed, the port explicit).
+std::string HostPort(const ServerUrl& url) {
+  return (url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host) + ":" +
+         url.port;
+}
 
 }  // namespace
 
@@ -139,8 +99,16 @@ struct BeastTransport::Impl {
   ServerUrl url;
   std::string tls_name;                   // SNI and the name the certificate must carry
   std::optional<asio::ssl::context> tls;  // set for https://
-  std::string fixed_headers;              // Host, User-Agent, Authorization
+  std::optional<TlsSessionCache> sessions;  // of `tls`; declared after it, destroyed before
+  std::optional<ProxyUrl> proxy;            // unset: connect directly
+  std::shared_ptr<CredentialProvider> credentials;
+  std::string fixed_headers;              // Host, User-Agent, Accept-Encoding
+  std::mutex cert_mu;
+  std::string session_cert;  // guarded by cert_mu: the exec client certificate of `sessions`
   std::atomic<long> connections{0};
+  std::atomic<long> tunnels{0};
+  std::atomic<long> resumed{0};
+  std::atomic<long long> body_bytes{0};
   std::mutex mu;
   std::vector<std::unique_ptr<Connection>> idle;  // guarded by mu; the most recent last
 
@@ -182,16 +150,22 @@ struct BeastTransport::Impl {
 
   // Resolves the server host, connects within `deadline` and, for https, completes the TLS
   // handshake. Errors as described for HttpTransport::Do.
-  Status Connect(Connection& c, Clock::time_point deadline, std::chrono::milliseconds budget) {
-    const std::string& server = config.server;
+  // Through a proxy, `host` and `port` are the proxy's and https servers are then reached
+  // through a CONNECT tunnel.
+  Status Connect(Connection& c, Clock::time_point deadline, std::chrono::milliseconds budget,
+                 const Credentials& creds) {
+    const std::string server = proxy ? config.server + " through proxy " + proxy->url
+                                     : config.server;
+    const std::string& host = proxy ? proxy->host : url.host;
     SysError ec;
     tcp::resolver resolver(c.ioc);
     // Synchronous: asio would run an asynchronous resolve on a thread of its own per io_context.
-    auto endpoints = resolver.resolve(url.host, url.port, tcp::resolver::numeric_service, ec);
+    auto endpoints = resolver.resolve(host, proxy ? proxy->port : url.port,
+                                      tcp::resolver::numeric_service, ec);
     if (ec) {
-      return Unavailable("cannot connect to " + server + ": cannot resolve \"" + url.host +
+      return Unavailable("cannot connect to " + server + ": cannot resolve \"" + host +
                              "\": " + ec.message(),
-                         server);
+                         config.server);
     }
     c.tcp().expires_at(deadline);
     ec = Run(c, [&](Done done) { c.tcp().async_connect(endpoints, done); });
@@ -199,9 +173,9 @@ struct BeastTransport::Impl {
       if (ec == beast::error::timeout) {
         return DeadlineExceeded("connecting to " + server + " timed out after " +
                                     std::to_string(budget.count()) + " ms",
-                                server);
+                                config.server);
       }
-      return Unavailable("cannot connect to " + server + ": " + ec.message(), server);
+      return Unavailable("cannot connect to " + server + ": " + ec.message(), config.server);
     }
     ++connections;
     tcp::socket& socket = c.tcp().socket();
@@ -214,19 +188,76 @@ struct BeastTransport::Impl {
     if (!c.tls) {
       return Status::Ok();
     }
-    KRO_RETURN_IF_ERROR(PrepareTlsConnection(c.tls->native_handle(), tls_name,
-                                             !config.insecure_skip_tls_verify));
+    if (proxy) {
+      KRO_RETURN_IF_ERROR(Tunnel(c, server));
+    }
+    SSL* ssl = c.tls->native_handle();
+    KRO_RETURN_IF_ERROR(PrepareTlsConnection(ssl, tls_name, !config.insecure_skip_tls_verify));
+    if (!creds.client_cert_pem.empty()) {
+      KRO_RETURN_IF_ERROR(UseClientCertificate(ssl, creds.client_cert_pem, creds.client_key_pem));
+    }
+    {
+      // A session is resumed only with the client certificate it was established with.
+      std::lock_guard<std::mutex> lock(cert_mu);
+      if (session_cert != creds.client_cert_pem) {
+        sessions->Clear();
+        session_cert = creds.client_cert_pem;
+      }
+      sessions->Offer(ssl);
+    }
     ec = Run(c, [&](Done done) { c.tls->async_handshake(asio::ssl::stream_base::client, done); });
     if (ec == beast::error::timeout) {
       return DeadlineExceeded("TLS handshake with " + server + " timed out after " +
                                   std::to_string(budget.count()) + " ms",
-                              server);
+                              config.server);
     }
     if (ec) {
       return Unavailable("TLS error talking to " + server + ": " +
-                             DescribeTlsFailure(c.tls->native_handle(), tls_name, ec.message()),
-                         server);
+                             DescribeTlsFailure(ssl, tls_name, ec.message()),
+                         config.server);
     }
+    if (SSL_session_reused(ssl) == 1) {
+      ++resumed;
+    }
+    return Status::Ok();
+  }
+
+  // Asks the proxy, on the connected socket, for a tunnel to the server (CONNECT host:port).
+  Status Tunnel(Connection& c, const std::string& server) {
+    std::string target = HostPort(url);
+    std::string req = "CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\nUser-Agent: " +
+                      options.user_agent + "\r\n";
+    if (!proxy->authorization.empty()) {
+      req += "Proxy-Authorization: " + proxy->authorization + "\r\n";
+    }
+    req += "\r\n";
+    SysError ec = Run(c, [&](Done done) { asio::async_write(c.tcp(), asio::buffer(req), done); });
+    http::response_parser<http::empty_body> parser;
+    parser.skip(true);  // a CONNECT response has no body: the tunnel follows the header
+    parser.header_limit(kHeaderLimit);
+    beast::flat_buffer buffer;
+    if (!ec) {
+      ec = Run(c, [&](Done done) { http::async_read_header(c.tcp(), buffer, parser, done); });
+    }
+    if (ec == beast::error::timeout) {
+      return DeadlineExceeded("CONNECT to " + server + " timed out", config.server);
+    }
+    if (ec) {
+      return Unavailable("cannot connect to " + server + ": CONNECT failed: " + ec.message(),
+                         config.server);
+    }
+    int status = static_cast<int>(parser.get().result_int());
+    if (status / 100 != 2) {
+      return Unavailable("cannot connect to " + server + ": the proxy answered CONNECT with " +
+                             std::to_string(status) + " " +
+                             std::string(parser.get().reason()),
+                         config.server);
+    }
+    if (buffer.size() != 0) {
+      return Unavailable("cannot connect to " + server + ": the proxy sent data before TLS",
+                         config.server);
+    }
+    ++tunnels;
     return Status::Ok();
   }
 
@@ -234,16 +265,26 @@ struct BeastTransport::Impl {
 
   // The request as sent: request line, headers and body. Errors: kInvalidArgument for a
   // method, path or header that would break the message framing.
-  Result<std::string> Wire(const HttpRequest& r) const {
+  Result<std::string> Wire(const HttpRequest& r, const Credentials& creds) const {
     if (!IsToken(r.method) || r.path.empty() || r.path.front() != '/' ||
         r.path.find_first_of(" \t\r\n") != std::string::npos) {
       return InvalidArgument("malformed HTTP request: " + r.method + " \"" + r.path + "\"");
     }
     std::string w;
+    if (HasControl(creds.authorization)) {
+      return InvalidArgument("the credentials of " + config.source + " contain a line break");
+    }
     w.reserve(r.method.size() + url.path_prefix.size() + r.path.size() + fixed_headers.size() +
-              64 * (r.headers.size() + 1) + r.body.size());
-    w.append(r.method).append(" ").append(url.path_prefix).append(r.path).append(" HTTP/1.1\r\n");
+              64 * (r.headers.size() + 3) + r.body.size());
+    w.append(r.method).append(" ");
+    if (proxy && !url.tls) {
+      w.append("http://").append(url.authority);  // a plain-http proxy wants the absolute URI
+    }
+    w.append(url.path_prefix).append(r.path).append(" HTTP/1.1\r\n");
     w.append(fixed_headers);
+    if (!creds.authorization.empty()) {
+      w.append("Authorization: ").append(creds.authorization).append("\r\n");
+    }
     for (const auto& [name, value] : r.headers) {
       if (!IsToken(name) || HasControl(value)) {
         return InvalidArgument("malformed HTTP header \"" + name + "\"");
@@ -299,6 +340,11 @@ struct BeastTransport::Impl {
     out.content_type.assign(content_type.data(), content_type.size());
 
     bool streaming = on_data != nullptr && out.status >= 200 && out.status < 300;
+    std::optional<GzipDecoder> gunzip;
+    if (beast::iequals(header[http::field::content_encoding], "gzip")) {
+      gunzip.emplace();
+    }
+    std::string decoded;  // a streamed chunk after gunzip
     std::unique_ptr<char[]> chunk;
     if (streaming) {
       chunk = std::make_unique<char[]>(kReadSize);
@@ -323,9 +369,19 @@ struct BeastTransport::Impl {
         x.ec = {};  // the room is full; the loop makes more
       }
       size_t n = room_size - parser.get().body().size;
+      body_bytes += static_cast<long long>(n);
+      std::string_view got(room, n);
+      if (streaming && gunzip && n > 0) {
+        decoded.clear();
+        x.decoded = gunzip->Feed(got, decoded);
+        if (!x.decoded.ok()) {
+          return x;
+        }
+        got = decoded;
+      }
       if (!streaming) {
         filled += n;
-      } else if (n > 0 && !(*on_data)(std::string_view(room, n))) {
+      } else if (!got.empty() && !(*on_data)(got)) {
         x.consumer_stopped = true;
         return x;
       }
@@ -335,10 +391,25 @@ struct BeastTransport::Impl {
     }
     if (!streaming) {
       out.body.resize(filled);
+      if (gunzip && !x.ec && parser.is_done()) {
+        auto plain = GunzipAll(out.body);
+        if (!plain.ok()) {
+          x.decoded = plain.status();
+          return x;
+        }
+        out.body = std::move(*plain);
+      }
     }
     x.reusable = !x.ec && !x.cancelled && parser.is_done() && parser.keep_alive();
     return x;
   }
+
+  // One request on a pooled or new connection (Do and Stream, for one set of credentials).
+  Result<HttpResponse> DoOnce(const std::string& wire, const Credentials& creds,
+                              Clock::time_point deadline, std::chrono::milliseconds budget);
+  Result<HttpResponse> StreamOnce(const std::string& wire, const Credentials& creds,
+                                  std::stop_token stop,
+                                  const std::function<bool(std::string_view)>& on_data);
 
   // The transport error for a failed exchange.
   Status Failure(Connection& c, const SysError& ec, Clock::time_point deadline,
@@ -373,17 +444,23 @@ Result<std::unique_ptr<BeastTransport>> BeastTransport::Create(const RestConfig&
   if (impl->url.tls) {
     KRO_ASSIGN_OR_RETURN(SslCtxPtr ctx, NewTlsClientContext(config));
     impl->tls.emplace(ctx.release());  // takes ownership
+    impl->sessions.emplace(impl->tls->native_handle());
     impl->tls_name = TlsServerName(impl->url, config.tls_server_name);
   } else if (!config.tls_server_name.empty()) {
     return InvalidArgument("tls-server-name needs an https:// server, got \"" + config.server +
                            "\"");
   }
+  ProxyEnvironment env = impl->options.proxy ? *impl->options.proxy : ProxyEnvironmentFromEnv();
+  KRO_ASSIGN_OR_RETURN(impl->proxy, ProxyFor(env, impl->url.tls, impl->url.host, impl->url.port));
+  impl->credentials = impl->options.credentials ? impl->options.credentials
+                                                : NewCredentialProvider(config);
   std::string& h = impl->fixed_headers;
   h = "Host: " + impl->url.authority + "\r\nUser-Agent: " + impl->options.user_agent + "\r\n";
-  if (!config.bearer_token.empty()) {
-    h += "Authorization: Bearer " + config.bearer_token + "\r\n";
-  } else if (!config.username.empty()) {
-    h += "Authorization: Basic " + Base64Encode(config.username + ":" + config.password) + "\r\n";
+  if (impl->options.gzip) {
+    h += "Accept-Encoding: gzip\r\n";
+  }
+  if (impl->proxy && !impl->url.tls && !impl->proxy->authorization.empty()) {
+    h += "Proxy-Authorization: " + impl->proxy->authorization + "\r\n";
   }
   if (HasControl(config.bearer_token) || HasControl(impl->options.user_agent)) {
     return InvalidArgument("the bearer token or user agent of " + config.source +
@@ -397,51 +474,87 @@ BeastTransport::~BeastTransport() = default;
 
 long BeastTransport::connections_opened() const { return impl_->connections.load(); }
 
+TransportStats BeastTransport::stats() const {
+  return TransportStats{impl_->connections.load(), impl_->tunnels.load(), impl_->resumed.load(),
+                        impl_->body_bytes.load()};
+}
+
+const std::optional<ProxyUrl>& BeastTransport::proxy() const { return impl_->proxy; }
+
 Result<HttpResponse> BeastTransport::Do(const HttpRequest& request) {
   Impl& impl = *impl_;
-  KRO_ASSIGN_OR_RETURN(std::string wire, impl.Wire(request));
   auto budget = request.timeout.count() > 0 ? request.timeout : impl.options.request_timeout;
   auto deadline = Clock::now() + budget;
+  // A 401 makes the credential provider refresh; the request is then sent once more.
+  for (int auth_attempt = 0;; ++auth_attempt) {
+    KRO_ASSIGN_OR_RETURN(Credentials creds, impl.credentials->Get());
+    KRO_ASSIGN_OR_RETURN(std::string wire, impl.Wire(request, creds));
+    KRO_ASSIGN_OR_RETURN(HttpResponse response, impl.DoOnce(wire, creds, deadline, budget));
+    if (response.status == 401 && auth_attempt == 0 && impl.credentials->Unauthorized(creds)) {
+      continue;
+    }
+    return response;
+  }
+}
+
+Result<HttpResponse> BeastTransport::Impl::DoOnce(const std::string& wire,
+                                                  const Credentials& creds,
+                                                  Clock::time_point deadline,
+                                                  std::chrono::milliseconds budget) {
   for (int attempt = 0;; ++attempt) {
-    std::unique_ptr<Connection> c = impl.TakeIdle();
+    std::unique_ptr<Connection> c = TakeIdle();
     bool reused = c != nullptr;
     if (!reused) {
-      c = impl.NewConnection();
-      auto connect_budget = std::min(budget, impl.options.connect_timeout);
+      c = NewConnection();
+      auto connect_budget = std::min(budget, options.connect_timeout);
       KRO_RETURN_IF_ERROR(
-          impl.Connect(*c, std::min(deadline, Clock::now() + connect_budget), connect_budget));
+          Connect(*c, std::min(deadline, Clock::now() + connect_budget), connect_budget, creds));
     }
     c->tcp().expires_at(deadline);
     HttpResponse response;
-    Exchanged x = impl.Exchange(*c, wire, response, nullptr, nullptr);
+    Exchanged x = Exchange(*c, wire, response, nullptr, nullptr);
+    KRO_RETURN_IF_ERROR(x.decoded);
     if (!x.ec) {
       if (x.reusable) {
-        impl.Release(std::move(c));
+        Release(std::move(c));
       }
       return response;
     }
     if (reused && !x.got_response && attempt == 0 && Clock::now() < deadline) {
       continue;  // the server closed the kept-alive connection before it saw the request
     }
-    return impl.Failure(*c, x.ec, deadline, budget);
+    return Failure(*c, x.ec, deadline, budget);
   }
 }
 
 Result<HttpResponse> BeastTransport::Stream(const HttpRequest& request, std::stop_token stop,
                                             const std::function<bool(std::string_view)>& on_data) {
   Impl& impl = *impl_;
-  KRO_ASSIGN_OR_RETURN(std::string wire, impl.Wire(request));
+  for (int auth_attempt = 0;; ++auth_attempt) {
+    KRO_ASSIGN_OR_RETURN(Credentials creds, impl.credentials->Get());
+    KRO_ASSIGN_OR_RETURN(std::string wire, impl.Wire(request, creds));
+    KRO_ASSIGN_OR_RETURN(HttpResponse response, impl.StreamOnce(wire, creds, stop, on_data));
+    if (response.status == 401 && auth_attempt == 0 && impl.credentials->Unauthorized(creds)) {
+      continue;
+    }
+    return response;
+  }
+}
+
+Result<HttpResponse> BeastTransport::Impl::StreamOnce(
+    const std::string& wire, const Credentials& creds, std::stop_token stop,
+    const std::function<bool(std::string_view)>& on_data) {
   auto cancelled = [&] {
-    return Status(ErrorCode::kCancelled, "request to " + impl.config.server + " cancelled");
+    return Status(ErrorCode::kCancelled, "request to " + config.server + " cancelled");
   };
   for (int attempt = 0;; ++attempt) {
     if (stop.stop_requested()) {
       return cancelled();
     }
-    std::unique_ptr<Connection> c = impl.TakeIdle();
+    std::unique_ptr<Connection> c = TakeIdle();
     bool reused = c != nullptr;
     if (!reused) {
-      c = impl.NewConnection();
+      c = NewConnection();
     }
     HttpResponse response;
     Status connected;
@@ -456,12 +569,12 @@ Result<HttpResponse> BeastTransport::Stream(const HttpRequest& request, std::sto
         asio::post(conn.ioc, [&conn] { conn.tcp().close(); });
       });
       if (!reused) {
-        auto budget = impl.options.connect_timeout;
-        connected = impl.Connect(conn, Clock::now() + budget, budget);
+        auto budget = options.connect_timeout;
+        connected = Connect(conn, Clock::now() + budget, budget, creds);
       }
       if (connected.ok()) {
         conn.tcp().expires_never();
-        x = impl.Exchange(conn, wire, response, &on_data, &stop);
+        x = Exchange(conn, wire, response, &on_data, &stop);
       }
     }
     // A close may still be queued on the connection: never reuse it after a stop request.
@@ -469,12 +582,13 @@ Result<HttpResponse> BeastTransport::Stream(const HttpRequest& request, std::sto
       return cancelled();
     }
     KRO_RETURN_IF_ERROR(connected);
+    KRO_RETURN_IF_ERROR(x.decoded);
     if (x.consumer_stopped) {
       return response;  // the rest of the response is unread: the connection is dropped
     }
     if (!x.ec) {
       if (x.reusable) {
-        impl.Release(std::move(c));
+        Release(std::move(c));
       }
       return response;
     }
@@ -482,7 +596,7 @@ Result<HttpResponse> BeastTransport::Stream(const HttpRequest& request, std::sto
       continue;  // the server closed the kept-alive connection before it saw the request
     }
     // Streams have no deadline, so this is never a timeout.
-    return impl.Failure(*c, x.ec, Clock::time_point::max(), std::chrono::milliseconds(0));
+    return Failure(*c, x.ec, Clock::time_point::max(), std::chrono::milliseconds(0));
   }
 }
 

@@ -183,6 +183,7 @@ TEST(BeastTransportTest, PlainHttpWithAPathPrefixSendsTheRequestAsWritten) {
             "POST /prefix/api/v1/x?a=b HTTP/1.1\r\n"
             "Host: 127.0.0.1:" + peer.url().substr(17) + "\r\n"
             "User-Agent: kro-cpp/0.1\r\n"
+            "Accept-Encoding: gzip\r\n"
             "Authorization: Bearer tok\r\n"
             "Content-Type: application/json\r\n"
             "Content-Length: 2\r\n"

@@ -150,6 +150,68 @@ std::string TrimRight(std::string s) {
   return s;
 }
 
+// users[].user.exec, as client-go's clientcmd reads it.
+Result<ExecConfig> ReadExec(const Reader& r, const json::Value& value, const std::string& path) {
+  if (!value.is_object()) {
+    return r.Error(path, "must be a mapping");
+  }
+  const json::Object& obj = value.get_object();
+  ExecConfig exec;
+  KRO_ASSIGN_OR_RETURN(exec.command, r.String(obj, "command", path));
+  if (exec.command.empty()) {
+    return r.Error(path + ".command", "missing");
+  }
+  if (exec.command.find('/') != std::string::npos) {
+    exec.command = Join(r.base_dir(), exec.command);
+  }
+  KRO_ASSIGN_OR_RETURN(exec.api_version, r.String(obj, "apiVersion", path));
+  if (exec.api_version != "client.authentication.k8s.io/v1" &&
+      exec.api_version != "client.authentication.k8s.io/v1beta1") {
+    return r.Error(path + ".apiVersion", "must be client.authentication.k8s.io/v1 or /v1beta1, "
+                                         "got \"" + exec.api_version + "\"");
+  }
+  KRO_ASSIGN_OR_RETURN(exec.interactive_mode, r.String(obj, "interactiveMode", path));
+  if (exec.interactive_mode.empty()) {
+    exec.interactive_mode = "IfAvailable";
+  }
+  if (exec.interactive_mode != "Never" && exec.interactive_mode != "IfAvailable" &&
+      exec.interactive_mode != "Always") {
+    return r.Error(path + ".interactiveMode", "must be Never, IfAvailable or Always");
+  }
+  KRO_ASSIGN_OR_RETURN(exec.provide_cluster_info, r.Bool(obj, "provideClusterInfo", path));
+  KRO_ASSIGN_OR_RETURN(exec.install_hint, r.String(obj, "installHint", path));
+  if (auto args = obj.find("args"); args != obj.end() && !args->value().is_null()) {
+    if (!args->value().is_array()) {
+      return r.Error(path + ".args", "must be a list");
+    }
+    for (const json::Value& a : args->value().get_array()) {
+      if (!a.is_string()) {
+        return r.Error(path + ".args", "must be a list of strings");
+      }
+      exec.args.emplace_back(a.get_string());
+    }
+  }
+  if (auto env = obj.find("env"); env != obj.end() && !env->value().is_null()) {
+    if (!env->value().is_array()) {
+      return r.Error(path + ".env", "must be a list");
+    }
+    const json::Array& list = env->value().get_array();
+    for (size_t i = 0; i < list.size(); ++i) {
+      std::string p = path + ".env[" + std::to_string(i) + "]";
+      if (!list[i].is_object()) {
+        return r.Error(p, "must be a mapping with name and value");
+      }
+      KRO_ASSIGN_OR_RETURN(std::string name, r.String(list[i].get_object(), "name", p));
+      KRO_ASSIGN_OR_RETURN(std::string val, r.String(list[i].get_object(), "value", p));
+      if (name.empty()) {
+        return r.Error(p + ".name", "missing");
+      }
+      exec.env.emplace_back(std::move(name), std::move(val));
+    }
+  }
+  return exec;
+}
+
 }  // namespace
 
 Result<RestConfig> ParseKubeconfig(std::string_view text, std::string_view source_path,
@@ -227,14 +289,18 @@ Result<RestConfig> ParseKubeconfig(std::string_view text, std::string_view sourc
           return r.Error(user_path + ".tokenFile", "cannot read " + full);
         }
         cfg.bearer_token = TrimRight(std::move(*tok));
+        cfg.token_file = full;
       }
     }
     KRO_ASSIGN_OR_RETURN(cfg.username, r.String(*user, "username", user_path));
     KRO_ASSIGN_OR_RETURN(cfg.password, r.String(*user, "password", user_path));
-    if (user->contains("exec") || user->contains("auth-provider")) {
-      if (cfg.bearer_token.empty() && cfg.client_cert_pem.empty()) {
+    if (auto exec = user->find("exec"); exec != user->end() && !exec->value().is_null()) {
+      KRO_ASSIGN_OR_RETURN(cfg.exec, ReadExec(r, exec->value(), user_path + ".exec"));
+    }
+    if (user->contains("auth-provider")) {
+      if (cfg.bearer_token.empty() && cfg.client_cert_pem.empty() && !cfg.exec) {
         return Unimplemented("kubeconfig " + std::string(source_path) + ": " + user_path +
-                                 ": exec and auth-provider credentials are not supported",
+                                 ": auth-provider credentials are not supported (use exec)",
                              std::string(source_path));
       }
     }
@@ -277,6 +343,7 @@ Result<RestConfig> LoadInClusterConfig(const InClusterOptions& options) {
     return NotFound("in-cluster config: cannot read the service account token " + token_path);
   }
   cfg.bearer_token = TrimRight(std::move(*token));
+  cfg.token_file = token_path;  // a projected token: kubelet rotates it
   auto ca = ReadFile(options.secrets_dir + "/ca.crt");
   if (!ca.ok()) {
     return NotFound("in-cluster config: cannot read " + options.secrets_dir + "/ca.crt");

@@ -1,9 +1,10 @@
 // RestConfig: where the API server is and how to authenticate to it, loaded from a kubeconfig
 // file (the client-go clientcmd subset kro needs) or from the in-cluster service account.
 //
-// All credentials are held in memory (files named by a kubeconfig are read at load time), so a
-// RestConfig can be handed to the transport without further file access. Functions here are
-// thread-safe: they read files and the environment only.
+// Credentials are held in memory (files named by a kubeconfig are read at load time), except
+// those that rotate: a token file is re-read and an exec plugin re-run by the transport's
+// credential provider (credentials.h). Functions here are thread-safe: they read files and the
+// environment only.
 #pragma once
 
 #include <chrono>
@@ -11,10 +12,23 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "kro/base/result.h"
 
 namespace kro::kube {
+
+// A kubeconfig `users[].user.exec` credential plugin (client.authentication.k8s.io).
+struct ExecConfig {
+  std::string command;  // resolved against the kubeconfig's directory when relative with a '/'
+  std::vector<std::string> args;
+  std::vector<std::pair<std::string, std::string>> env;  // added to the inherited environment
+  std::string api_version;        // client.authentication.k8s.io/v1 or /v1beta1
+  std::string interactive_mode;   // Never, IfAvailable (the default) or Always
+  bool provide_cluster_info = false;
+  std::string install_hint;       // shown when the command cannot be run
+};
 
 struct RestConfig {
   // "https://host:port" (no trailing slash).
@@ -25,6 +39,11 @@ struct RestConfig {
   std::string client_key_pem;
   // Sent as "Authorization: Bearer <token>" when non-empty.
   std::string bearer_token;
+  // A file holding the bearer token (kubeconfig tokenFile, the in-cluster token), re-read as it
+  // rotates (credentials.h); bearer_token holds its content at load time.
+  std::string token_file;
+  // Set for an exec credential plugin, which then supplies the token or client certificate.
+  std::optional<ExecConfig> exec;
   // Basic auth, rarely used.
   std::string username;
   std::string password;
@@ -39,6 +58,7 @@ struct RestConfig {
 // Parses kubeconfig text. `source_path` names the file in errors; relative file references
 // (certificate-authority, client-certificate, client-key, tokenFile) are resolved against
 // `base_dir`. `context` overrides current-context when non-empty.
+// `users[].user.exec` is read into RestConfig::exec; auth-provider is refused (kUnimplemented).
 // Errors: kInvalidArgument naming the file and field ("kubeconfig /x: users[0].user.client-key:
 // ..."), kNotFound for a context/cluster/user that is not defined, or an unreadable file.
 Result<RestConfig> ParseKubeconfig(std::string_view text, std::string_view source_path,

@@ -148,4 +148,73 @@ std::string DescribeTlsFailure(const SSL* ssl, std::string_view name, std::strin
   return std::string(cause);
 }
 
+Status UseClientCertificate(SSL* ssl, const std::string& cert_pem, const std::string& key_pem) {
+  ERR_clear_error();
+  BioPtr bio = MemBio(cert_pem);
+  X509Ptr leaf(PEM_read_bio_X509_AUX(bio.get(), nullptr, nullptr, nullptr));
+  if (leaf == nullptr || SSL_use_certificate(ssl, leaf.get()) != 1) {
+    return InvalidArgument("exec plugin client certificate: " + OpenSslError());
+  }
+  while (X509* extra = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {
+    if (SSL_add0_chain_cert(ssl, extra) != 1) {  // takes ownership on success
+      X509_free(extra);
+      return InvalidArgument("exec plugin client certificate chain: " + OpenSslError());
+    }
+  }
+  ERR_clear_error();
+  BioPtr key_bio = MemBio(key_pem);
+  std::unique_ptr<EVP_PKEY, PkeyFree> key(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+  if (key == nullptr || SSL_use_PrivateKey(ssl, key.get()) != 1 ||
+      SSL_check_private_key(ssl) != 1) {
+    return InvalidArgument("exec plugin client key: " + OpenSslError());
+  }
+  return Status::Ok();
+}
+
+TlsSessionCache::TlsSessionCache(SSL_CTX* ctx) {
+  SSL_CTX_set_app_data(ctx, this);
+  // Client-side caching with no internal store: OpenSSL hands each new session to the callback.
+  SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
+  SSL_CTX_sess_set_new_cb(ctx, &TlsSessionCache::OnNewSession);
+}
+
+TlsSessionCache::~TlsSessionCache() { Clear(); }
+
+int TlsSessionCache::OnNewSession(SSL* ssl, SSL_SESSION* session) {
+  auto* cache = static_cast<TlsSessionCache*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  if (cache == nullptr) {
+    return 0;
+  }
+  SSL_SESSION* old = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(cache->mu_);
+    old = cache->latest_;
+    cache->latest_ = session;
+  }
+  if (old != nullptr) {
+    SSL_SESSION_free(old);
+  }
+  return 1;  // the cache keeps the reference
+}
+
+void TlsSessionCache::Offer(SSL* ssl) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (latest_ != nullptr) {
+    SSL_set_session(ssl, latest_);  // takes its own reference
+  }
+}
+
+void TlsSessionCache::Clear() {
+  SSL_SESSION* old = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    old = latest_;
+    latest_ = nullptr;
+  }
+  if (old != nullptr) {
+    SSL_SESSION_free(old);
+  }
+}
+
 }  // namespace kro::kube

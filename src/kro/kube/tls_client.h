@@ -6,6 +6,7 @@
 #include <openssl/ssl.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -34,5 +35,31 @@ Status PrepareTlsConnection(SSL* ssl, const std::string& name, bool verify);
 // is what failed ("server certificate verification failed for \"x\": hostname mismatch"),
 // else `cause` (the OpenSSL error text).
 std::string DescribeTlsFailure(const SSL* ssl, std::string_view name, std::string_view cause);
+
+// Presents `cert_pem` (a chain, leaf first) and `key_pem` on this connection instead of the
+// context's client certificate (credentials from an exec plugin). Errors: kInvalidArgument.
+Status UseClientCertificate(SSL* ssl, const std::string& cert_pem, const std::string& key_pem);
+
+// The most recent TLS session of one client context, offered by each new connection so that
+// its handshake resumes the session (an abbreviated handshake: no certificate exchange or
+// verification, no key agreement on TLS 1.2). Installs a new-session callback on `ctx`, which
+// must outlive the cache and serve only it (it uses the context's app data). Thread-safe.
+class TlsSessionCache {
+ public:
+  explicit TlsSessionCache(SSL_CTX* ctx);
+  ~TlsSessionCache();
+  TlsSessionCache(const TlsSessionCache&) = delete;
+  TlsSessionCache& operator=(const TlsSessionCache&) = delete;
+
+  // Offers the remembered session, if any, on `ssl` before its handshake.
+  void Offer(SSL* ssl);
+  // Forgets the remembered session (the client certificate changed).
+  void Clear();
+
+ private:
+  static int OnNewSession(SSL* ssl, SSL_SESSION* session);
+  std::mutex mu_;
+  SSL_SESSION* latest_ = nullptr;  // guarded by mu_; owned
+};
 
 }  // namespace kro::kube
