@@ -172,8 +172,19 @@ Status UseClientCertificate(SSL* ssl, const std::string& cert_pem, const std::st
   return Status::Ok();
 }
 
+namespace {
+
+// The SSL_CTX ex_data slot that points at a context's TlsSessionCache. Not app_data (slot 0):
+// Boost.Asio's ssl::context keeps its password callback there and deletes it on destruction.
+int SessionCacheSlot() {
+  static const int slot = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return slot;
+}
+
+}  // namespace
+
 TlsSessionCache::TlsSessionCache(SSL_CTX* ctx) {
-  SSL_CTX_set_app_data(ctx, this);
+  SSL_CTX_set_ex_data(ctx, SessionCacheSlot(), this);
   // Client-side caching with no internal store: OpenSSL hands each new session to the callback.
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
   SSL_CTX_sess_set_new_cb(ctx, &TlsSessionCache::OnNewSession);
@@ -182,7 +193,8 @@ TlsSessionCache::TlsSessionCache(SSL_CTX* ctx) {
 TlsSessionCache::~TlsSessionCache() { Clear(); }
 
 int TlsSessionCache::OnNewSession(SSL* ssl, SSL_SESSION* session) {
-  auto* cache = static_cast<TlsSessionCache*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  auto* cache = static_cast<TlsSessionCache*>(
+      SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), SessionCacheSlot()));
   if (cache == nullptr) {
     return 0;
   }
