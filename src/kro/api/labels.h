@@ -36,6 +36,23 @@ inline constexpr std::string_view kResourceGraphDefinitionVersionLabel =
     "kro.run/resource-graph-definition-version";
 inline constexpr std::string_view kGraphRevisionHashLabel = "kro.run/graph-revision-hash";
 
+// The instance annotation that suspends reconciliation (upstream api/v1alpha1): the value
+// "suspended", or the legacy "disabled", compared case-insensitively.
+inline constexpr std::string_view kInstanceReconcileAnnotation = "kro.run/reconcile";
+
+// True when `value` of kInstanceReconcileAnnotation suspends reconciliation.
+constexpr bool IsReconcileSuspended(std::string_view value) {
+  auto equal_fold = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+      if (x != b[i]) return false;
+    }
+    return true;
+  };
+  return equal_fold(value, "suspended") || equal_fold(value, "disabled");
+}
+
 // Server-side apply field managers.
 inline constexpr std::string_view kApplySetFieldManager = "kro.run/applyset";
 inline constexpr std::string_view kApplySetParentFieldManager = "kro.run/applyset-parent";

@@ -30,13 +30,17 @@ std::string Str(const json::Value& obj, std::string_view path) {
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-std::string Label(const json::Value& obj, std::string_view key) {
+// metadata.<map>[key] ("labels" or "annotations") as a string; empty when absent.
+std::string MetadataEntry(const json::Value& obj, std::string_view map, std::string_view key) {
   const json::Value* md = obj.is_object() ? obj.as_object().if_contains("metadata") : nullptr;
-  const json::Value* labels =
-      md != nullptr && md->is_object() ? md->as_object().if_contains("labels") : nullptr;
-  const json::Value* v =
-      labels != nullptr && labels->is_object() ? labels->as_object().if_contains(key) : nullptr;
+  const json::Value* m =
+      md != nullptr && md->is_object() ? md->as_object().if_contains(map) : nullptr;
+  const json::Value* v = m != nullptr && m->is_object() ? m->as_object().if_contains(key) : nullptr;
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::string Label(const json::Value& obj, std::string_view key) {
+  return MetadataEntry(obj, "labels", key);
 }
 
 // Transient failures are retried with back-off; the rest are reported and wait for a change.
@@ -92,6 +96,7 @@ struct InstanceController::Ctx {
   Status managed_error;
   std::string reconcile_message;  // extra text for ResourcesReady when not ready
   bool deleting_children = false;
+  bool suspended = false;  // kro.run/reconcile: suspended: status only, no child write
   // The instance's children in the cache when the reconcile began (ChildWatches::ChildrenOf),
   // read once for the ApplySet namespaces, collection pruning and pruning. Children this pass
   // creates are missing, which is safe: those steps only delete children no node wants.
@@ -387,8 +392,13 @@ Outcome InstanceController::Reconcile(const InstanceKey& key) {
     c.children = children_->ChildrenOf(c.uid);  // empty for ""
     c.managed_error = EnsureManaged(c);
     c.managed = c.managed_error.ok();
+    c.suspended = api::IsReconcileSuspended(
+        MetadataEntry(c.instance, "annotations", api::kInstanceReconcileAnnotation));
     if (!c.managed) {
       out = WriteStatus(c, Outcome::Retry(c.managed_error));
+    } else if (c.suspended) {
+      // ---- suspended: no apply, no prune; the annotation's removal enqueues it again -------------
+      out = WriteStatus(c, Outcome::Done());
     } else {
       // ---- 4.-5. nodes and pruning ----------------------------------------------------------------
       out = ReconcileNodes(c);
@@ -788,7 +798,11 @@ Outcome InstanceController::WriteStatus(Ctx& c, Outcome outcome) {
       cs.SetFalse(api::kInstanceConditionInstanceManaged, "ManagementFailed",
                   c.managed_error.message());
     }
-    switch (state) {
+    if (c.suspended) {
+      cs.SetFalse(api::kInstanceConditionResourcesReady, "ReconciliationSuspended",
+                  "reconciliation suspended via " + std::string(api::kInstanceReconcileAnnotation) +
+                      " annotation");
+    } else switch (state) {
       case runtime::InstanceState::kActive:
         cs.SetTrue(api::kInstanceConditionResourcesReady, "AllResourcesReady",
                    "all resources are created and ready");
@@ -810,7 +824,7 @@ Outcome InstanceController::WriteStatus(Ctx& c, Outcome outcome) {
   if (const json::Value* old = json::Find(c.instance, "status"); old != nullptr && old->is_object()) {
     status = old->as_object();
   }
-  if (state != runtime::InstanceState::kDeleting) {
+  if (state != runtime::InstanceState::kDeleting && !c.suspended) {
     runtime::StatusProjection p = c.rt->ProjectStatus();
     for (const auto& kv : p.fields) {
       status[kv.key()] = kv.value();
@@ -820,7 +834,15 @@ Outcome InstanceController::WriteStatus(Ctx& c, Outcome outcome) {
     }
   }
   status["conditions"] = runtime::EncodeConditions(cs.conditions());
-  status["state"] = std::string(runtime::InstanceStateName(state));
+  if (c.suspended) {
+    // No node was looked at: the last state written stands (IN_PROGRESS before the first).
+    std::string prev = Str(c.instance, "status.state");
+    status["state"] = prev.empty() ? std::string(runtime::InstanceStateName(
+                                         runtime::InstanceState::kInProgress))
+                                   : prev;
+  } else {
+    status["state"] = std::string(runtime::InstanceStateName(state));
+  }
 
   const json::Value* old_status = json::Find(c.instance, "status");
   std::string old_state = old_status != nullptr ? Str(*old_status, "state") : "";
@@ -837,7 +859,7 @@ Outcome InstanceController::WriteStatus(Ctx& c, Outcome outcome) {
     }
     return Outcome::Retry(r.status().WithPrefix("updating status"));
   }
-  std::string new_state(runtime::InstanceStateName(state));
+  std::string new_state = Str(new_status, "state");
   if (old_state != new_state) {
     metrics_.instance_state_transitions_total
         ->WithLabels({c.key.gvr.ToString(), old_state, new_state})

@@ -541,6 +541,68 @@ TEST_F(ControllerTest, NoOpReconcileMakesZeroWrites) {
   EXPECT_EQ(Writes(after), Writes(before));
 }
 
+// kro.run/reconcile: suspended (any case; legacy "disabled"): status says so, no child write
+// until the annotation goes; a suspended instance can still be deleted.
+TEST_F(ControllerTest, SuspendedInstanceWritesStatusButNoChild) {
+  ActiveInstance("susp");
+  auto condition = [&](const std::string& type) {
+    json::Value inst = GetInstance("susp");
+    const json::Value* conds = json::Find(inst, "status.conditions");
+    if (conds != nullptr && conds->is_array()) {
+      for (const auto& c : conds->as_array()) {
+        if (Str(c, "type") == type) return c;
+      }
+    }
+    return json::Value();
+  };
+  auto annotate = [&](const std::string& value) {
+    return client()
+        .Patch(InstanceGvr(), ns_, "susp", kube::PatchType::kMerge,
+               Y("{metadata: {annotations: {kro.run/reconcile: " + value + "}}}"))
+        .status();
+  };
+  ASSERT_TRUE(annotate("Suspended").ok());
+  ASSERT_TRUE(Eventually([&] {
+    return Str(condition("ResourcesReady"), "reason") == "ReconciliationSuspended";
+  })) << json::Serialize(GetInstance("susp"));
+  json::Value rr = condition("ResourcesReady");
+  EXPECT_EQ(Str(rr, "status"), "False");
+  EXPECT_EQ(Str(rr, "message"), "reconciliation suspended via kro.run/reconcile annotation");
+  EXPECT_EQ(Str(condition("Ready"), "status"), "False");
+
+  // No child write while suspended: a deleted child stays deleted, a spec change is not applied.
+  ASSERT_TRUE(client().Delete(kConfigMaps, ns_, "susp-config-gate-leaf").ok());
+  ASSERT_TRUE(client()
+                  .Patch(InstanceGvr(), ns_, "susp", kube::PatchType::kMerge,
+                         Y("{spec: {withLeaf: true}, metadata: {labels: {touched: 'yes'}}}"))
+                  .ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+  EXPECT_EQ(GetCm("susp-config-gate-leaf").status().code(), ErrorCode::kNotFound);
+
+  // The legacy value suspends too.
+  ASSERT_TRUE(annotate("disabled").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(GetCm("susp-config-gate-leaf").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(Str(condition("ResourcesReady"), "reason"), "ReconciliationSuspended");
+
+  // Resuming repairs what changed meanwhile.
+  ASSERT_TRUE(annotate("null").ok());
+  EXPECT_TRUE(Eventually([&] { return GetCm("susp-config-gate-leaf").ok(); }));
+  EXPECT_TRUE(WaitInstanceState("susp", "ACTIVE")) << json::Serialize(GetInstance("susp"));
+  EXPECT_EQ(Str(condition("ResourcesReady"), "reason"), "AllResourcesReady");
+
+  // Deleting a suspended instance still removes its children and the instance.
+  ASSERT_TRUE(annotate("suspended").ok());
+  ASSERT_TRUE(Eventually([&] {
+    return Str(condition("ResourcesReady"), "reason") == "ReconciliationSuspended";
+  }));
+  ASSERT_TRUE(client().Delete(InstanceGvr(), ns_, "susp").ok());
+  EXPECT_TRUE(Eventually([&] {
+    return client().Get(InstanceGvr(), ns_, "susp").status().code() == ErrorCode::kNotFound;
+  }));
+  EXPECT_EQ(GetCm("susp-config").status().code(), ErrorCode::kNotFound);
+}
+
 TEST_F(ControllerTest, InstanceDeletionTearsDownInReverseOrder) {
   ActiveInstance("del");
   // Hold the leaf (last level) with a finalizer: nothing earlier may go while it exists.
