@@ -72,6 +72,8 @@ void AddControllerCommand(CLI::App& app, int& exit_code) {
       "leader election retry period");
   cmd->add_flag("--allow-crd-deletion", opts->allow_crd_deletion,
                 "delete the instance CRD when its RGD is deleted");
+  cmd->add_flag("--rgd-deletion-protection", opts->rgd_deletion_protection,
+                "keep an RGD (refuse its deletion) while instances of its kind exist");
   dur("--graceful-shutdown-timeout", &opts->graceful_shutdown_timeout,
       "time allowed for a graceful shutdown");
   cmd->add_option("--client-qps", opts->client_qps, "API client QPS")->capture_default_str();

@@ -4,6 +4,7 @@
 #include "kro/controller/applyset.h"
 #include "kro/controller/informer_errors.h"
 #include "kro/controller/object_meta.h"
+#include "kro/controller/wave_deletion.h"
 
 #include <algorithm>
 #include <chrono>
@@ -131,6 +132,7 @@ void InstanceController::Register(InstanceGraph g) {
     std::lock_guard<std::mutex> lock(mu_);
     Entry& e = entries_[ig->gvr];
     e.graph = ig;
+    e.serving = true;
     by_gvk_[{ig->gvk.group, ig->gvk.version, ig->gvk.kind}] = ig->gvr;
     if (e.informer == nullptr) {
       // The kind was just established: the first lists may 404 until discovery catches up,
@@ -173,11 +175,33 @@ void InstanceController::Register(InstanceGraph g) {
 }
 
 void InstanceController::Unregister(const kube::Gvr& gvr) {
+  std::vector<kube::ObjectKey> keys;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(gvr);
+    if (it == entries_.end() || !it->second.serving) {
+      return;
+    }
+    // Deletion-only until its last instance is gone (Retire), so deleting an instance after its
+    // RGD still runs the wave deletion and removes the finalizer.
+    it->second.serving = false;
+    if (it->second.informer != nullptr) {
+      keys = it->second.informer->store().Keys();
+    }
+  }
+  for (kube::ObjectKey& k : keys) {
+    queue_.Add(InstanceKey{gvr, std::move(k.ns), std::move(k.name)});
+  }
+  metrics_.dynamic_controller_gvr_count->WithLabels({})->Set(static_cast<double>(NumGvrs()));
+}
+
+void InstanceController::Retire(const kube::Gvr& gvr) {
   std::shared_ptr<kube::Informer> informer;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = entries_.find(gvr);
-    if (it == entries_.end()) {
+    if (it == entries_.end() || it->second.serving ||
+        (it->second.informer != nullptr && !it->second.informer->store().Keys().empty())) {
       return;
     }
     informer = it->second.informer;
@@ -189,17 +213,18 @@ void InstanceController::Unregister(const kube::Gvr& gvr) {
   if (informer != nullptr) {
     informer->Stop();
   }
-  metrics_.dynamic_controller_gvr_count->WithLabels({})->Set(static_cast<double>(NumGvrs()));
 }
 
 bool InstanceController::IsRegistered(const kube::Gvr& gvr) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return entries_.count(gvr) != 0;
+  auto it = entries_.find(gvr);
+  return it != entries_.end() && it->second.serving;
 }
 
 size_t InstanceController::NumGvrs() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return entries_.size();
+  return static_cast<size_t>(std::count_if(entries_.begin(), entries_.end(),
+                                           [](const auto& e) { return e.second.serving; }));
 }
 
 void InstanceController::EnqueueOwner(const InstanceRef& ref) {
@@ -359,35 +384,41 @@ Outcome InstanceController::Reconcile(const InstanceKey& key) {
   Ctx c;
   c.key = key;
   std::shared_ptr<kube::Informer> informer;
+  bool serving = true;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = entries_.find(key.gvr);
     if (it == entries_.end()) {
-      return Outcome::Done();  // the RGD went away
+      return Outcome::Done();  // the RGD went away and its last instance with it
     }
     c.ig = it->second.graph;
     informer = it->second.informer;
+    serving = it->second.serving;
   }
   // ---- 1. load the instance -------------------------------------------------------------------
   if (!informer->WaitForSync(std::chrono::seconds(30))) {
     return Outcome::Retry(Unavailable("instance informer for " + gvr_label + " not synced"));
   }
   kube::ObjectPtr cached = informer->store().Get(key.ns, key.name);
+  if (!serving && (cached == nullptr || !HasDeletionTimestamp(*cached))) {
+    Retire(key.gvr);  // the RGD is gone: only deletions are handled, until no instance is left
+    return Outcome::Done();
+  }
   if (cached == nullptr) {
     return Outcome::Done();
   }
   c.instance = *cached;
   c.uid = std::string(kube::UidOf(c.instance));
   c.applyset_id = ApplySetId(key.name, key.ns, c.ig->gvk.kind, c.ig->gvk.group);
-  runtime::RuntimeOptions ropts;
-  ropts.max_collection_size = options_.rgd_max_collection_size;
-  c.rt = std::make_unique<runtime::Runtime>(c.ig->graph, c.instance, ropts);
 
   Outcome out;
   if (HasDeletionTimestamp(c.instance)) {
-    // ---- 2. deletion ----------------------------------------------------------------------------
+    // ---- 2. deletion (from the ApplySet inventory: no graph, no CEL) ------------------------------
     out = ReconcileDeletion(c);
   } else {
+    runtime::RuntimeOptions ropts;
+    ropts.max_collection_size = options_.rgd_max_collection_size;
+    c.rt = std::make_unique<runtime::Runtime>(c.ig->graph, c.instance, ropts);
     // ---- 3. finalizer and labels ------------------------------------------------------------------
     c.children = children_->ChildrenOf(c.uid);  // empty for ""
     c.managed_error = EnsureManaged(c);
@@ -406,7 +437,9 @@ Outcome InstanceController::Reconcile(const InstanceKey& key) {
       out = WriteStatus(c, out);
     }
   }
-  metrics_.cel_expr_eval_total->WithLabels({})->Inc(static_cast<double>(c.rt->evaluations()));
+  if (c.rt != nullptr) {
+    metrics_.cel_expr_eval_total->WithLabels({})->Inc(static_cast<double>(c.rt->evaluations()));
+  }
   double secs = std::chrono::duration<double>(Clock::now() - start).count();
   metrics_.instance_reconcile_duration_seconds->WithLabels({gvr_label})->Observe(secs);
   metrics_.instance_reconcile_total->WithLabels({gvr_label})->Inc();
@@ -443,6 +476,9 @@ Status InstanceController::EnsureManaged(Ctx& c) {
   want_annotations[kApplySetGroupKindsAnnotation] = ApplySetGroupKinds(c.ig->graph->graph());
   want_annotations[kApplySetNamespacesAnnotation] =
       ApplySetAdditionalNamespaces(child_namespaces, c.key.ns);
+  want_annotations[kApplySetInventoryHashAnnotation] = InventoryHash(
+      c.applyset_id, want_annotations[kApplySetGroupKindsAnnotation].as_string(),
+      want_annotations[kApplySetNamespacesAnnotation].as_string());
   const json::Value* have = json::Find(c.instance, "metadata.annotations");
   json::Object changed_annotations;
   for (const auto& kv : want_annotations) {
@@ -481,65 +517,22 @@ Status InstanceController::EnsureManaged(Ctx& c) {
 
 Outcome InstanceController::ReconcileDeletion(Ctx& c) {
   c.sm.SetDeleting();
-  const graph::Graph& g = c.ig->graph->graph();
-  // Every kind of the graph must be watched before "nothing is left" can be trusted.
-  for (const graph::Node& n : g.nodes) {
-    if (n.type == graph::NodeType::kExternal || n.type == graph::NodeType::kExternalCollection) {
-      continue;
-    }
-    Result<kube::RestMapping> m = mapper_.Map(kube::Gvk{n.gvk.group, n.gvk.version, n.gvk.kind});
-    if (!m.ok()) {
-      continue;  // the kind is gone, so are its objects
-    }
-    Result<std::shared_ptr<kube::Informer>> inf =
-        children_->Ensure(m->gvr, std::chrono::seconds(30));
-    if (!inf.ok()) {
-      return Outcome::Retry(inf.status());
-    }
+  WaveDeletionDeps deps{mapper_, *children_,
+                        [this](const ChildObject& ch) { return DeleteChild(ch); },
+                        c.ig->graph != nullptr ? &c.ig->graph->graph() : nullptr};
+  Result<WaveStep> step = DeleteNextWave(c.instance, c.applyset_id, deps);
+  if (!step.ok()) {
+    c.reconcile_message = "deletion blocked: " + step.status().message();
+    Outcome retry = IsTransient(step.status())
+                        ? Outcome::Retry(step.status())
+                        : Outcome::RequeueAfter(options_.instance_requeue_interval);
+    return WriteStatus(c, retry);
   }
-  std::vector<ChildObject> children = c.uid.empty() ? std::vector<ChildObject>{}
-                                                    : children_->ChildrenOf(c.uid);
-  // Waves: children of unknown nodes first, then the levels in reverse.
-  std::vector<std::vector<std::string>> waves;
-  std::set<std::string> known;
-  for (const graph::Node& n : g.nodes) {
-    known.insert(n.id);
-  }
-  std::vector<std::string> unknown;
-  for (const ChildObject& ch : children) {
-    std::string id = Label(*ch.object, api::kNodeIdLabel);
-    if (known.count(id) == 0) {
-      unknown.push_back(id);
-    }
-  }
-  waves.push_back(unknown);
-  for (auto it = g.levels.rbegin(); it != g.levels.rend(); ++it) {
-    waves.push_back(*it);
-  }
-  for (const std::vector<std::string>& wave : waves) {
-    std::vector<ChildObject> present;
-    for (const ChildObject& ch : children) {
-      std::string id = Label(*ch.object, api::kNodeIdLabel);
-      if (std::find(wave.begin(), wave.end(), id) != wave.end()) {
-        present.push_back(ch);
-      }
-    }
-    if (present.empty()) {
-      continue;
-    }
-    for (const ChildObject& ch : present) {
-      std::string id = Label(*ch.object, api::kNodeIdLabel);
-      c.sm.Set(id, runtime::NodeState::kDeleting);
-      if (HasDeletionTimestamp(*ch.object)) {
-        continue;
-      }
-      Status s = DeleteChild(ch);
-      if (!s.ok()) {
-        c.sm.Set(id, runtime::NodeState::kError, s);
-        return WriteStatus(c, Outcome::Retry(s));
-      }
-    }
-    c.reconcile_message = "deleting " + std::to_string(present.size()) + " resource(s)";
+  if (!step->done) {
+    c.reconcile_message = "deleting resources";
+    log_.Debug("instance " + c.key.ToString() + ": deleting apply-order wave " +
+               std::to_string(step->order) + " (" + std::to_string(step->remaining) +
+               " resource(s) left)");
     // Deletion events of the children enqueue the instance again; the requeue is a backstop.
     return WriteStatus(c, Outcome::RequeueAfter(std::chrono::milliseconds(1000)));
   }
@@ -567,6 +560,7 @@ Outcome InstanceController::ReconcileDeletion(Ctx& c) {
 Outcome InstanceController::ReconcileNodes(Ctx& c) {
   runtime::Runtime& rt = *c.rt;
   const graph::Graph& g = c.ig->graph->graph();
+  std::map<std::string, int> apply_orders = ApplyOrders(g);
   bool pending = false;
   Status transient;
   for (const std::string& id : g.topological_order) {
@@ -680,6 +674,11 @@ Outcome InstanceController::ReconcileNodes(Ctx& c) {
         for (const auto& kv : ChildLabels(c, id)) {
           labels.as_object()[kv.key()] = kv.value();
         }
+        json::Value& annotations = md["annotations"];
+        if (!annotations.is_object()) {
+          annotations = json::Object();
+        }
+        annotations.as_object()[kApplyOrderAnnotation] = std::to_string(apply_orders[id]);
         if (is_collection) {
           labels.as_object()[api::kCollectionIndexLabel] = std::to_string(i);
           labels.as_object()[api::kCollectionSizeLabel] = std::to_string(desired->size());

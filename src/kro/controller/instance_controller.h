@@ -4,8 +4,9 @@
 //
 // A reconcile (level-based; the key is {gvr, namespace, name}):
 //   1. load the instance from the informer cache;
-//   2. deletion: delete children in reverse topological order, level by level, waiting for each
-//      level to disappear, then remove the kro.run/finalizer finalizer;
+//   2. deletion: delete the ApplySet inventory's children by apply-order wave, highest first,
+//      waiting for each wave to disappear, then remove the kro.run/finalizer finalizer
+//      (wave_deletion.h; needs no graph, so it also runs after the RGD is gone);
 //   3. ensure the finalizer and instance labels (a patch only when something is missing);
 //   4. walk the nodes in topological order with a fresh runtime::Runtime: includeWhen, resolve,
 //      server-side apply (field manager kro.run/applyset) of what differs from the cache,
@@ -62,7 +63,9 @@ class InstanceController {
   // Starts handling `g.gvr` (an informer on its instances) or swaps in a new graph; every
   // cached instance of that kind is enqueued.
   void Register(InstanceGraph g);
-  // Stops handling `gvr` (its informer stops; queued keys are dropped when they run).
+  // Stops managing `gvr`'s instances. Its informer keeps running for deletions only (an
+  // instance deleted later is still torn down and its finalizer removed) until no instance of
+  // it is left; a later Register of the same GVR takes it over again.
   void Unregister(const kube::Gvr& gvr);
   bool IsRegistered(const kube::Gvr& gvr) const;
 
@@ -84,10 +87,13 @@ class InstanceController {
   struct Entry {
     std::shared_ptr<const InstanceGraph> graph;
     std::shared_ptr<kube::Informer> informer;
+    bool serving = true;  // false: unregistered, handles deletions until its instances are gone
   };
   struct Ctx;
 
   void Worker(std::stop_token st);
+  // Drops an unregistered `gvr` once its informer holds no instance.
+  void Retire(const kube::Gvr& gvr);
   Outcome ReconcileDeletion(Ctx& c);
   Status EnsureManaged(Ctx& c);
   Outcome ReconcileNodes(Ctx& c);

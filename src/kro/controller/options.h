@@ -19,6 +19,8 @@ struct ControllerOptions {
   std::chrono::milliseconds leader_election_renew_deadline{10000};
   std::chrono::milliseconds leader_election_retry_period{2000};
   bool allow_crd_deletion = false;
+  // Refuse an RGD's deletion (keep its finalizer) while instances of its kind exist.
+  bool rgd_deletion_protection = false;
   std::chrono::milliseconds graceful_shutdown_timeout{60000};
   double client_qps = 100;
   int client_burst = 150;

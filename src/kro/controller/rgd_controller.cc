@@ -1,5 +1,7 @@
 #include "kro/controller/rgd_controller.h"
 
+#include "kro/controller/rgd_deletion_protection.h"
+
 #include "kro/base/heap.h"
 
 #include "kro/controller/informer_errors.h"
@@ -237,7 +239,6 @@ Status RgdController::WriteStatus(const json::Value& rgd, const json::Value& new
 
 Outcome RgdController::Finalize(const json::Value& rgd) {
   std::string name = Str(rgd, "metadata.name");
-  revisions_.Forget(name);  // its GraphRevisions go with it (ownerReferences)
   kube::Gvr gvr;
   bool known = false;
   {
@@ -246,8 +247,34 @@ Outcome RgdController::Finalize(const json::Value& rgd) {
     if (it != served_.end()) {
       gvr = it->second;
       known = true;
-      served_.erase(it);
     }
+  }
+  if (options_.rgd_deletion_protection && known) {
+    // Keep the RGD (and its instances served) while any instance exists.
+    Result<size_t> n = CountInstances(client_, gvr);
+    if (!n.ok()) {
+      return Outcome::Retry(n.status());
+    }
+    if (*n > 0) {
+      runtime::ConditionSet cs = RgdConditions(rgd);
+      cs.SetFalse(kRgdConditionDeletionAllowed, kDeletionBlockedReason,
+                  DeletionBlockedMessage(*n, Str(rgd, "spec.schema.kind")));
+      json::Object status;
+      if (const json::Value* old = json::Find(rgd, "status"); old != nullptr && old->is_object()) {
+        status = old->as_object();
+      }
+      status["conditions"] = runtime::EncodeConditions(cs.conditions());
+      Status s = WriteStatus(rgd, json::Value(std::move(status)));
+      if (!s.ok()) {
+        return Outcome::Retry(s);
+      }
+      return Outcome::RequeueAfter(options_.rgd_progress_requeue_delay);
+    }
+  }
+  revisions_.Forget(name);  // its GraphRevisions go with it (ownerReferences)
+  if (known) {
+    std::lock_guard<std::mutex> lock(mu_);
+    served_.erase(name);
   }
   std::string crd_name;
   if (known) {
