@@ -100,6 +100,32 @@ Result<std::map<std::string, std::string>> StringMap(const json::Object& o, std:
   return out;
 }
 
+Result<std::vector<std::string>> StringList(const json::Object& o, std::string_view key) {
+  std::vector<std::string> out;
+  const json::Value* v = o.if_contains(key);
+  if (v == nullptr || v->is_null()) {
+    return out;
+  }
+  if (!v->is_array()) {
+    return InvalidArgument("schema." + std::string(key) + ": must be a list of strings");
+  }
+  for (const json::Value& e : v->get_array()) {
+    if (!e.is_string()) {
+      return InvalidArgument("schema." + std::string(key) + ": must be a list of strings");
+    }
+    out.emplace_back(e.get_string());
+  }
+  return out;
+}
+
+json::Array ToArray(const std::vector<std::string>& v) {
+  json::Array a;
+  for (const std::string& s : v) {
+    a.emplace_back(s);
+  }
+  return a;
+}
+
 }  // namespace
 
 json::Array DefaultPrinterColumns() {
@@ -154,6 +180,8 @@ Result<CrdOptions> CrdOptionsFromRgdSchema(const json::Value& rgd_schema) {
     }
     opts.printer_columns = cols->get_array();
   }
+  KRO_ASSIGN_OR_RETURN(opts.short_names, StringList(o, "shortNames"));
+  KRO_ASSIGN_OR_RETURN(opts.categories, StringList(o, "categories"));
   if (const json::Value* md = o.if_contains("metadata"); md != nullptr && !md->is_null()) {
     if (!md->is_object()) {
       return InvalidArgument("schema.metadata: must be an object");
@@ -227,6 +255,12 @@ json::Value SynthesizeCrd(const CrdOptions& options, const json::Value& spec_sch
   names["listKind"] = options.kind + "List";
   names["plural"] = plural;
   names["singular"] = singular;
+  if (!options.short_names.empty()) {
+    names["shortNames"] = ToArray(options.short_names);
+  }
+  if (!options.categories.empty()) {
+    names["categories"] = ToArray(options.categories);
+  }
 
   json::Object spec;
   spec["group"] = group;

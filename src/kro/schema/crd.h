@@ -3,7 +3,8 @@
 // The CRD is named `<plural>.<group>` (plural = flect-style Pluralize of the lower-cased kind),
 // has one served+storage version with the status subresource, an instance schema of
 // {apiVersion, kind, metadata: object, spec, status}, the RGD's additionalPrinterColumns or kro's
-// defaults (State, Ready, Age), and the RGD's `schema.metadata` labels/annotations. kro's own
+// defaults (State, Ready, Age), the RGD's `schema.metadata` labels/annotations and its
+// `schema.shortNames`/`schema.categories` as spec.names aliases (upstream main). kro's own
 // labels and owner references are not added here: upstream's RGD controller applies them when it
 // applies the CRD, and so does ours. Output is JSON with keys sorted (the shape `kubectl get -o
 // yaml` shows), without the fields Go adds as zero values (creationTimestamp: null, an empty
@@ -12,6 +13,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "kro/base/result.h"
 #include "kro/json/json.h"
@@ -27,6 +29,8 @@ struct CrdOptions {
   json::Array printer_columns;        // additionalPrinterColumns; empty: kro's defaults
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
+  std::vector<std::string> short_names;  // copied into spec.names.shortNames
+  std::vector<std::string> categories;   // copied into spec.names.categories
 };
 
 // Reads CrdOptions from an RGD's `spec.schema` object (group defaults to kro.run, scope to

@@ -137,6 +137,26 @@ TEST(PluralizeTest, FollowsFlect) {
   }
 }
 
+TEST(CrdTest, ShortNamesAndCategoriesBecomeNameAliases) {
+  json::Value rgd_schema = json::Parse(
+      R"({"kind":"WebApp","apiVersion":"v1alpha1","shortNames":["wa","web"],)"
+      R"("categories":["all","apps"]})").value();
+  Result<CrdOptions> opts = CrdOptionsFromRgdSchema(rgd_schema);
+  ASSERT_TRUE(opts.ok()) << opts.status().message();
+  json::Value crd = SynthesizeCrd(*opts, json::Object(), json::Value(), true);
+  EXPECT_EQ(json::Serialize(crd.at("spec").at("names")),
+            R"({"categories":["all","apps"],"kind":"WebApp","listKind":"WebAppList",)"
+            R"("plural":"webapps","shortNames":["wa","web"],"singular":"webapp"})");
+  // Without them the names carry no alias fields at all.
+  json::Value plain = json::Parse(R"({"kind":"WebApp","apiVersion":"v1alpha1"})").value();
+  json::Value crd2 = SynthesizeCrd(*CrdOptionsFromRgdSchema(plain), json::Object(), json::Value(), true);
+  EXPECT_FALSE(crd2.at("spec").at("names").get_object().contains("shortNames"));
+  EXPECT_FALSE(crd2.at("spec").at("names").get_object().contains("categories"));
+  json::Value bad = json::Parse(R"({"kind":"A","apiVersion":"v1","shortNames":"a"})").value();
+  EXPECT_EQ(CrdOptionsFromRgdSchema(bad).status().message(),
+            "schema.shortNames: must be a list of strings");
+}
+
 }  // namespace
 }  // namespace kro::schema
 

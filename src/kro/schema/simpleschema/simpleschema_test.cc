@@ -108,6 +108,17 @@ TEST(TransformTest, DefaultsAndRequired) {
             "error: spec.a: default value must be a valid integer, got: abc");
 }
 
+TEST(TransformTest, RequiredListsAreSorted) {
+  // Written zeta, alpha, mid (custom required type); the CRD lists them in byte order, nested too.
+  EXPECT_EQ(Convert("zeta: string | required=true\nalpha: string | required=true\nmid: Id\n"
+                    "o:\n  y: string | required=true\n  b: string | required=true",
+                    "Id: string | required=true"),
+            R"({"properties":{"alpha":{"type":"string"},"mid":{"type":"string"},)"
+            R"("o":{"properties":{"b":{"type":"string"},"y":{"type":"string"}},)"
+            R"("required":["b","y"],"type":"object"},"zeta":{"type":"string"}},)"
+            R"("required":["alpha","mid","zeta"],"type":"object"})");
+}
+
 TEST(TransformTest, MarkerErrorsNameThePath) {
   EXPECT_EQ(Convert("spec:\n  replicas: integer | minimun=1"),
             "error: spec.spec.replicas: unknown marker 'minimun'");

@@ -28,6 +28,19 @@ Status AtPath(std::string_view path, const Status& s) {
   return InvalidArgument(std::string(path) + ": " + s.message());
 }
 
+// Generated CRDs list `required` in byte order, whatever the field order in the RGD (upstream
+// main sorts them so that reordering fields is not a schema change).
+void SortRequired(json::Object& schema) {
+  json::Value* req = schema.if_contains("required");
+  if (req == nullptr || !req->is_array()) {
+    return;
+  }
+  json::Array& a = req->get_array();
+  std::sort(a.begin(), a.end(), [](const json::Value& x, const json::Value& y) {
+    return x.is_string() && y.is_string() && x.get_string() < y.get_string();
+  });
+}
+
 struct CustomType {
   json::Object schema;
   bool required = false;
@@ -65,6 +78,7 @@ class Transformer {
     if (!properties.empty()) {
       schema["properties"] = std::move(properties);
     }
+    SortRequired(schema);
     // `default: {}` lets the apiserver materialise the object so the children's defaults apply;
     // it would violate the schema if the object had required fields.
     const json::Value* req = schema.if_contains("required");
