@@ -39,6 +39,17 @@ struct Connection {
     buffer.reserve(kReadSize);  // beast reads at most capacity - size bytes per read
   }
 
+  // OpenSSL marks a connection's session not resumable when the connection is freed without a
+  // close_notify having been sent, which is how pooled connections end (the socket is simply
+  // closed). Marking the shutdown done keeps the session for TlsSessionCache.
+  ~Connection() {
+    if (tls) {
+      SSL_set_shutdown(tls->native_handle(), SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    }
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
   beast::tcp_stream& tcp() { return tls ? tls->next_layer() : *plain; }
 
   // Declared first so that it is destroyed last, after the streams registered with it.

@@ -45,9 +45,9 @@ struct BeastTransportOptions {
   // Send Accept-Encoding: gzip and decode gzip bodies (client-go's DisableCompression: false).
   bool gzip = true;
   // The proxy settings; unset: read from the environment by Create.
-  std::optional<ProxyEnvironment> proxy;
+  std::optional<ProxyEnvironment> proxy = std::nullopt;
   // Where credentials come from; null: NewCredentialProvider(config).
-  std::shared_ptr<CredentialProvider> credentials;
+  std::shared_ptr<CredentialProvider> credentials = nullptr;
 };
 
 // Counters, for tests and diagnostics.

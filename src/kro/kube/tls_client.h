@@ -43,7 +43,7 @@ Status UseClientCertificate(SSL* ssl, const std::string& cert_pem, const std::st
 // The most recent TLS session of one client context, offered by each new connection so that
 // its handshake resumes the session (an abbreviated handshake: no certificate exchange or
 // verification, no key agreement on TLS 1.2). Installs a new-session callback on `ctx`, which
-// must outlive the cache and serve only it (it uses the context's app data). Thread-safe.
+// must outlive the cache (an ex_data slot of the context points to it). Thread-safe.
 class TlsSessionCache {
  public:
   explicit TlsSessionCache(SSL_CTX* ctx);
