@@ -6,6 +6,8 @@
 #include <ostream>
 #include <string>
 
+#include "kro/json/json.h"
+
 namespace kro::cel {
 namespace {
 
@@ -270,6 +272,39 @@ TEST(EnvironmentTest, RuntimeLibrary) {
   auto bad = env.Compile("runtime.condition(deployment, 'Available').nope");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("undefined field 'nope'"), std::string::npos);
+}
+
+// runtime.newCondition builds a condition; runtime.condition reads obj.status.conditions by type
+// (an absent type gives empty fields); bad values are evaluation errors.
+TEST(EnvironmentTest, RuntimeLibraryEvaluates) {
+  auto env = Environment::New({.variables = {{"obj", Type::Dyn()}}, .libraries = {.runtime = true}});
+  ASSERT_TRUE(env.ok()) << env.status().ToString();
+  json::Value obj = json::Parse(
+      R"({"status":{"conditions":[{"type":"Ready","status":"False","reason":"R","message":"m"}]}})")
+      .value();
+  auto eval = [&](const char* expr) -> std::string {
+    auto checked = env->Compile(expr);
+    EXPECT_TRUE(checked.ok()) << checked.status().message();
+    if (!checked.ok()) return "";
+    auto program = env->Plan(*checked);
+    EXPECT_TRUE(program.ok());
+    if (!program.ok()) return "";
+    Activation act(*program);
+    (void)act.Bind("runtime", Value::Map({}));
+    (void)act.Bind("obj", Value::FromJson(obj));
+    Value v = program->Evaluate(act);
+    return v.is_error() ? "error: " + v.error_message() : v.DebugString();
+  };
+  EXPECT_EQ(eval("runtime.newCondition({type: 'X', status: 'True', reason: 'R'}).reason"), "\"R\"");
+  EXPECT_EQ(eval("runtime.newCondition({type: 'X', status: 'True'}).message"), "\"\"");
+  EXPECT_EQ(eval("runtime.condition(obj, 'Ready').status + '/' + "
+                 "runtime.condition(obj, 'Ready').reason + '/' + runtime.condition(obj, 'Ready').message"),
+            "\"False/R/m\"");
+  EXPECT_EQ(eval("runtime.condition(obj, 'Other').status"), "\"\"");
+  EXPECT_EQ(eval("runtime.newCondition({type: 'X', status: 'Maybe'}).type"),
+            "error: runtime.newCondition: status must be one of True, False, Unknown (got \"Maybe\")");
+  EXPECT_EQ(eval("runtime.newCondition({type: '', status: 'True'}).type"),
+            "error: runtime.newCondition: type must not be empty");
 }
 
 TEST(EnvironmentTest, ReferencesForQualifiedNames) {

@@ -2,6 +2,7 @@
 
 #include "kro/controller/field_conflicts.h"
 #include "kro/controller/applyset.h"
+#include "kro/controller/author_conditions.h"
 #include "kro/controller/informer_errors.h"
 #include "kro/controller/object_meta.h"
 #include "kro/controller/wave_deletion.h"
@@ -833,6 +834,15 @@ Outcome InstanceController::WriteStatus(Ctx& c, Outcome outcome) {
     }
   }
   status["conditions"] = runtime::EncodeConditions(cs.conditions());
+  // spec.schema.status.conditions: only the author's conditions are written (author_conditions.h).
+  std::optional<AuthorStatus> author = AuthorStatusConditions(
+      c.rt.get(), cs.conditions(), c.instance, state == runtime::InstanceState::kDeleting, now);
+  if (author) {
+    status["conditions"] = std::move(author->conditions);
+    for (const Status& e : author->errors) {
+      log_.Error("instance " + c.key.ToString() + ": author condition: " + e.ToString());
+    }
+  }
   if (c.suspended) {
     // No node was looked at: the last state written stands (IN_PROGRESS before the first).
     std::string prev = Str(c.instance, "status.state");
@@ -841,6 +851,9 @@ Outcome InstanceController::WriteStatus(Ctx& c, Outcome outcome) {
                                    : prev;
   } else {
     status["state"] = std::string(runtime::InstanceStateName(state));
+  }
+  if (author && !author->errors.empty()) {
+    status["state"] = std::string(runtime::InstanceStateName(runtime::InstanceState::kError));
   }
 
   const json::Value* old_status = json::Find(c.instance, "status");

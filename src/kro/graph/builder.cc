@@ -803,7 +803,7 @@ class Builder {
           ReportAt(api::DiagnosticClass::kReference, e,
                    "status expression " + Quote(e.original) +
                        " references unknown identifiers: " + JoinList(unknown));
-        } else if (!any_resource_or_schema) {
+        } else if (!any_resource_or_schema && fe.path.rfind("conditions", 0) != 0) {
           ReportAt(api::DiagnosticClass::kReference, e,
                    "instance status field must refer to a resource or schema: " + fe.path);
         }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -164,6 +165,9 @@ class TypePass {
     eo.variables = std::move(vars);
     eo.providers = {provider_};
     eo.libraries.omit = options.enable_omit;
+    // status.conditions expressions see the `runtime` library too.
+    cel::EnvironmentOptions conditions_eo = eo;
+    conditions_eo.libraries.runtime = true;
     Result<cel::Environment> env = cel::Environment::New(std::move(eo));
     if (!env.ok()) {
       Report(api::DiagnosticClass::kOther, "spec", 0, 0,
@@ -176,9 +180,13 @@ class TypePass {
 
     // 4. Status: types of the status expressions become the CRD's status schema.
     std::map<std::string, Type> fields;
+    std::optional<cel::Environment> conditions_env;
     for (Expression& e : g_.status) {
       std::string rel = e.field_path.substr(std::string_view("status.").size());
-      if (rel.rfind("conditions", 0) == 0) continue;  // runtime conditions: not typed here
+      if (rel.rfind("conditions", 0) == 0) {  // author conditions: not part of the schema
+        CheckCondition(conditions_eo, &conditions_env, e);
+        continue;
+      }
       auto out = Compile(*env, e, "status expression " + Quote(e.original) + " at path " +
                                       Quote(rel));
       if (out) fields[rel] = *out;
@@ -195,6 +203,37 @@ class TypePass {
   }
 
  private:
+  // An author condition must be one standalone ${...} returning runtime.newCondition(...), a list
+  // of them, or dyn (checked when evaluated), as upstream's validateConditionOutputType.
+  void CheckCondition(const cel::EnvironmentOptions& eo, std::optional<cel::Environment>* env,
+                      Expression& e) {
+    if (!e.standalone) {
+      Report(api::DiagnosticClass::kType, e.rgd_path, e.line, e.column,
+             "condition " + Quote(e.original) + " must be a single ${...} expression");
+      return;
+    }
+    if (!env->has_value()) {
+      Result<cel::Environment> made = cel::Environment::New(eo);
+      if (!made.ok()) {
+        Report(api::DiagnosticClass::kOther, "spec", 0, 0,
+               "failed to create typed CEL environment: " + made.status().message());
+        return;
+      }
+      env->emplace(std::move(*made));
+    }
+    auto out = Compile(**env, e, "condition " + Quote(e.original));
+    if (!out) return;
+    const Type* t = &*out;
+    if (t->kind() == TypeKind::kList && !t->params().empty()) t = &t->params()[0];
+    bool ok = t->IsDyn() || (t->kind() == TypeKind::kStruct && cel::FormatType(*t) == "kro.run.Condition");
+    if (!ok) {
+      Report(api::DiagnosticClass::kType, e.rgd_path, e.line, e.column,
+             "condition " + Quote(e.original) +
+                 ": condition expressions must return runtime.newCondition(...) or a list of "
+                 "them, got " + Quote(cel::FormatType(*out)));
+    }
+  }
+
   // The RGD path of a SimpleSchema error: its location, or the "spec.x: ..." message prefix.
   static std::string SpecPath(const Status& st) {
     std::string loc = st.location();

@@ -531,6 +531,7 @@ StatusProjection Runtime::ProjectStatus() {
   std::map<std::string, bool> expression_paths;
   constexpr std::string_view kPrefix = "status.";
   for (const CompiledExpression& e : graph_->status()) {
+    if (IsAuthorConditionPath(e.source->field_path)) continue;  // EvaluateAuthorConditions
     std::string rel = e.source->field_path.substr(
         e.source->field_path.rfind(kPrefix, 0) == 0 ? kPrefix.size() : 0);
     expression_paths[rel] = true;
@@ -560,7 +561,7 @@ StatusProjection Runtime::ProjectStatus() {
   if (rendered.is_object()) {
     p.fields = std::move(rendered.as_object());
   }
-  // kro owns these two; authored conditions are not supported yet.
+  // kro owns these two (author conditions come from EvaluateAuthorConditions).
   p.fields.erase("state");
   p.fields.erase("conditions");
   return p;

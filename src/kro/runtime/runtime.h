@@ -29,7 +29,9 @@
 #include "kro/base/result.h"
 #include "kro/cel/eval/value.h"
 #include "kro/json/json.h"
+#include "kro/runtime/author_conditions.h"
 #include "kro/runtime/compiled_graph.h"
+#include "kro/runtime/conditions.h"
 
 namespace kro::runtime {
 
@@ -75,7 +77,14 @@ class Runtime {
   // OK when ready (or ignored); kDataPending while waiting; other codes for expression errors.
   Status CheckReadiness(std::string_view id);
 
+  // The status fields (author conditions excluded).
   StatusProjection ProjectStatus();
+
+  // Whether the RGD declares spec.schema.status.conditions (then only those are written).
+  bool HasAuthorConditions() const;
+  // Evaluates them; `builtins` (kro's conditions for this reconcile) are what
+  // runtime.condition(schema, type) reads. Defined in author_conditions.cc.
+  AuthorConditions EvaluateAuthorConditions(const std::vector<Condition>& builtins);
 
   // Number of CEL evaluations done (metrics: cel_expr_eval_total).
   uint64_t evaluations() const { return evaluations_; }

@@ -29,6 +29,10 @@ void AddKubernetesLibraries(Registry& r);
 // kro: hash, json, random, maps (merge, deepMerge), index-mutation lists, omit(). The checker
 // declares deepMerge and omit only when their switches are on (KroLibraryOptions).
 void AddKroLibraries(Registry& r);
+// kro's runtime library: runtime.newCondition(map) and runtime.condition(obj, type), whose
+// Condition values are maps {type, status, reason, message} (the checker declares them only for
+// status.conditions expressions).
+void AddKroRuntimeLibrary(Registry& r);
 
 // Every library above, built once; immutable and shared.
 std::shared_ptr<const Registry> DefaultRegistry();

@@ -335,6 +335,7 @@ std::shared_ptr<const Registry> DefaultRegistry() {
     AddMathLibrary(*r);
     AddKubernetesLibraries(*r);
     AddKroLibraries(*r);
+    AddKroRuntimeLibrary(*r);
     return std::shared_ptr<const Registry>(std::move(r));
   }();
   return kRegistry;
