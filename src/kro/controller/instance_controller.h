@@ -15,6 +15,9 @@
 //   6. write status (conditions, state, projected fields) only when it changed.
 // Data pending or waiting for readiness requeues after --instance-requeue-interval without
 // back-off; transient API errors are retried through the rate limiter.
+// The phases live in one file each: instance_controller.cc (registration, the loop, load),
+// instance_resources.cc (3-5), instance_deletion.cc (2), instance_status.cc (6); what they share
+// is instance_context.h.
 // Thread-safe.
 #pragma once
 
