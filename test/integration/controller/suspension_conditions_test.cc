@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kro/controller/manager.h"
+#include "test/integration/controller/controller_fixture.h"
 #include "kro/kube/client.h"
 #include "kro/kube/rest_config.h"
 #include "test/integration/env/control_plane.h"
@@ -20,141 +21,14 @@
 namespace kro::controller {
 namespace {
 
-const kube::Gvr kConfigMaps{"", "v1", "configmaps"};
-const kube::Gvr kNamespaces{"", "v1", "namespaces"};
-const kube::Gvr kCrds{"apiextensions.k8s.io", "v1", "customresourcedefinitions"};
-const kube::Gvr kRgds{"kro.run", "v1alpha1", "resourcegraphdefinitions"};
-
-json::Value Y(const std::string& s) {
-  Result<json::Value> v = json::ParseYaml(s);
-  EXPECT_TRUE(v.ok()) << v.status().ToString() << "\n" << s;
-  return v.ok() ? *v : json::Value();
-}
-
-std::string Str(const json::Value& obj, std::string_view path) {
-  const json::Value* v = json::Find(obj, path);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-bool Eventually(const std::function<bool()>& cond,
-                std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
-}
-
-uint64_t Writes(const kube::RequestCounts& counts) {
-  uint64_t n = 0;
-  for (const auto& [k, v] : counts) {
-    if (k.first == "create" || k.first == "update" || k.first == "patch" || k.first == "apply" ||
-        k.first == "delete") {
-      n += v;
-    }
-  }
-  return n;
-}
-
-// One control plane + one in-process controller for the whole binary.
-class ControllerEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    auto cp = testenv::ControlPlane::Start();
-    if (!cp.ok()) {
-      status_ = cp.status();
-      return;
-    }
-    cp_ = std::move(*cp);
-    auto cfg = kube::LoadKubeconfig(cp_->kubeconfig_path());
-    if (!cfg.ok()) {
-      status_ = cfg.status();
-      return;
-    }
-    auto client = kube::Client::Create(*cfg);
-    if (!client.ok()) {
-      status_ = client.status();
-      return;
-    }
-    client_ = std::move(*client);
-    // The CRDs kro ships: ResourceGraphDefinitions and GraphRevisions.
-    for (const char* file : {"kro.run_resourcegraphdefinitions.yaml",
-                             "internal.kro.run_graphrevisions.yaml"}) {
-      std::ifstream in(testenv::SourceDir() + "/config/crd/" + file);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      json::Value crd = Y(ss.str());
-      kube::ApplyOptions ao;
-      ao.field_manager = "test";
-      ao.force = true;
-      auto applied = client_->Apply(kCrds, "", crd, ao);
-      if (!applied.ok()) {
-        status_ = applied.status();
-        return;
-      }
-      Eventually([&] {
-        auto c = client_->Get(kCrds, "", Str(crd, "metadata.name"));
-        if (!c.ok()) return false;
-        const json::Value* conds = json::Find(*c, "status.conditions");
-        if (conds == nullptr || !conds->is_array()) return false;
-        for (const auto& x : conds->as_array()) {
-          if (Str(x, "type") == "Established" && Str(x, "status") == "True") return true;
-        }
-        return false;
-      });
-    }
-    ControllerOptions o;
-    o.kubeconfig = cp_->kubeconfig_path();
-    o.metrics_bind_address = "127.0.0.1:0";
-    o.health_probe_bind_address = "127.0.0.1:0";
-    o.instance_requeue_interval = std::chrono::milliseconds(1000);
-    o.dynamic_concurrent_reconciles = 2;
-    o.allow_crd_deletion = true;
-    o.log_level = "info";
-    auto m = Manager::Create(o);
-    if (!m.ok()) {
-      status_ = m.status();
-      return;
-    }
-    manager_ = std::move(*m);
-    thread_ = std::jthread([](std::stop_token st) { (void)manager_->Run(st); });
-  }
-  void TearDown() override {
-    if (thread_.joinable()) {
-      thread_.request_stop();
-      thread_.join();
-    }
-    manager_.reset();
-    client_.reset();
-    cp_.reset();
-  }
-  static inline std::unique_ptr<testenv::ControlPlane> cp_;
-  static inline std::unique_ptr<kube::Client> client_;
-  static inline std::unique_ptr<Manager> manager_;
-  static inline std::jthread thread_;
-  static inline Status status_;
-};
+using namespace it;
 
 [[maybe_unused]] static ::testing::Environment* const kEnv =
     ::testing::AddGlobalTestEnvironment(new ControllerEnvironment());
 
-class SuspensionConditionsTest : public ::testing::Test {
+class SuspensionConditionsTest : public InstanceFixture {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(ControllerEnvironment::status_.ok())
-        << ControllerEnvironment::status_.ToString();
-    ASSERT_NE(ControllerEnvironment::manager_, nullptr);
-    ns_ = testenv::UniqueNamespaceName("sc");
-    json::Value nsobj = Y("{apiVersion: v1, kind: Namespace, metadata: {name: " + ns_ + "}}");
-    ASSERT_TRUE(client().Create(kNamespaces, "", nsobj).ok());
-    static int counter = 0;
-    suffix_ = std::to_string(++counter) + std::to_string(::getpid() % 10000);
-  }
-  kube::Client& client() { return *ControllerEnvironment::client_; }
-  Manager& manager() { return *ControllerEnvironment::manager_; }
+  SuspensionConditionsTest() : InstanceFixture("sc") {}
 
   std::string Kind() const { return "Cond" + suffix_; }
   std::string RgdName() const { return "cond" + suffix_; }
@@ -255,8 +129,6 @@ spec:
     return json::Value();
   }
 
-  std::string ns_;
-  std::string suffix_;
 };
 
 // Suspended: the exact condition, no child write (a deleted child stays deleted, a spec change

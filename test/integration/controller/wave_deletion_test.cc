@@ -14,6 +14,7 @@
 
 #include "kro/controller/applyset.h"
 #include "kro/controller/manager.h"
+#include "test/integration/controller/controller_fixture.h"
 #include "kro/controller/wave_deletion.h"
 #include "kro/kube/client.h"
 #include "kro/kube/rest_config.h"
@@ -22,38 +23,12 @@
 namespace kro::controller {
 namespace {
 
-const kube::Gvr kConfigMaps{"", "v1", "configmaps"};
-const kube::Gvr kNamespaces{"", "v1", "namespaces"};
-const kube::Gvr kCrds{"apiextensions.k8s.io", "v1", "customresourcedefinitions"};
-const kube::Gvr kRgds{"kro.run", "v1alpha1", "resourcegraphdefinitions"};
-
-json::Value Y(const std::string& s) {
-  Result<json::Value> v = json::ParseYaml(s);
-  EXPECT_TRUE(v.ok()) << v.status().ToString() << "\n" << s;
-  return v.ok() ? *v : json::Value();
-}
-
-std::string Str(const json::Value& obj, std::string_view path) {
-  const json::Value* v = json::Find(obj, path);
-  return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
+using namespace it;
 
 std::string Meta(const json::Value& obj, std::string_view section, std::string_view key) {
   const json::Value* s = json::Find(obj, "metadata." + std::string(section));
   const json::Value* v = s != nullptr && s->is_object() ? s->as_object().if_contains(key) : nullptr;
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-bool Eventually(const std::function<bool()>& cond,
-                std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (cond()) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
 }
 
 bool Deleting(const Result<json::Value>& obj) {
@@ -79,44 +54,7 @@ Cond ConditionOf(const json::Value& obj, std::string_view type) {
 // One control plane for the binary, with kro's CRDs installed.
 class WaveEnvironment : public ::testing::Environment {
  public:
-  void SetUp() override {
-    auto cp = testenv::ControlPlane::Start();
-    if (!cp.ok()) {
-      status_ = cp.status();
-      return;
-    }
-    cp_ = std::move(*cp);
-    auto cfg = kube::LoadKubeconfig(cp_->kubeconfig_path());
-    if (!cfg.ok()) {
-      status_ = cfg.status();
-      return;
-    }
-    auto client = kube::Client::Create(*cfg);
-    if (!client.ok()) {
-      status_ = client.status();
-      return;
-    }
-    client_ = std::move(*client);
-    for (const char* file : {"kro.run_resourcegraphdefinitions.yaml",
-                             "internal.kro.run_graphrevisions.yaml"}) {
-      std::ifstream in(testenv::SourceDir() + "/config/crd/" + file);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      json::Value crd = Y(ss.str());
-      kube::ApplyOptions ao;
-      ao.field_manager = "test";
-      ao.force = true;
-      auto applied = client_->Apply(kCrds, "", crd, ao);
-      if (!applied.ok()) {
-        status_ = applied.status();
-        return;
-      }
-      Eventually([&] {
-        auto c = client_->Get(kCrds, "", Str(crd, "metadata.name"));
-        return c.ok() && ConditionOf(*c, "Established").status == "True";
-      });
-    }
-  }
+  void SetUp() override { status_ = StartWithKroCrds(cp_, client_); }
   void TearDown() override {
     client_.reset();
     cp_.reset();
