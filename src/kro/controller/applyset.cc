@@ -6,24 +6,28 @@
 
 namespace kro::controller {
 
-std::string ApplySetId(std::string_view name, std::string_view ns, std::string_view kind,
-                       std::string_view group) {
-  std::string gknn = std::string(name) + "." + std::string(ns) + "." + std::string(kind) + "." +
-                     std::string(group);
+std::string Sha256Base64Url(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(gknn.data(), gknn.size(), digest, &len, EVP_sha256(), nullptr);
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
   std::string b64 = cel::Base64Encode(
       std::string_view(reinterpret_cast<const char*>(digest), static_cast<size_t>(len)));
-  std::string id;
-  id.reserve(b64.size());
+  std::string out;
+  out.reserve(b64.size());
   for (char ch : b64) {
     if (ch == '=') {
       break;
     }
-    id.push_back(ch == '+' ? '-' : ch == '/' ? '_' : ch);
+    out.push_back(ch == '+' ? '-' : ch == '/' ? '_' : ch);
   }
-  return "applyset-" + id + "-v1";
+  return out;
+}
+
+std::string ApplySetId(std::string_view name, std::string_view ns, std::string_view kind,
+                       std::string_view group) {
+  std::string gknn = std::string(name) + "." + std::string(ns) + "." + std::string(kind) + "." +
+                     std::string(group);
+  return "applyset-" + Sha256Base64Url(gknn) + "-v1";
 }
 
 std::string ApplySetGroupKinds(const graph::Graph& g) {

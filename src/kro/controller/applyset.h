@@ -20,6 +20,10 @@ inline constexpr std::string_view kApplySetGroupKindsAnnotation =
 inline constexpr std::string_view kApplySetNamespacesAnnotation =
     "applyset.kubernetes.io/additional-namespaces";
 
+// Unpadded URL-safe base64 of sha256(data): the digest form of the ApplySet id and of the
+// inventory hash.
+std::string Sha256Base64Url(std::string_view data);
+
 // "applyset-" + unpadded URL-safe base64 of sha256("<name>.<namespace>.<kind>.<group>") + "-v1".
 std::string ApplySetId(std::string_view name, std::string_view ns, std::string_view kind,
                        std::string_view group);

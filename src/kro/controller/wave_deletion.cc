@@ -1,6 +1,5 @@
 #include "kro/controller/wave_deletion.h"
 
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <charconv>
@@ -8,7 +7,6 @@
 #include <set>
 
 #include "kro/api/labels.h"
-#include "kro/cel/lib/library.h"
 #include "kro/controller/applyset.h"
 #include "kro/controller/object_meta.h"
 
@@ -127,19 +125,7 @@ std::string InventoryHash(std::string_view applyset_id, std::string_view group_k
                           std::string_view namespaces) {
   std::string payload = std::string(applyset_id) + '\0' + Join(SplitSorted(group_kinds)) + '\0' +
                         Join(SplitSorted(namespaces));
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(payload.data(), payload.size(), digest, &len, EVP_sha256(), nullptr);
-  std::string b64 = cel::Base64Encode(
-      std::string_view(reinterpret_cast<const char*>(digest), static_cast<size_t>(len)));
-  std::string out = "sha256:";
-  for (char ch : b64) {
-    if (ch == '=') {
-      break;
-    }
-    out.push_back(ch == '+' ? '-' : ch == '/' ? '_' : ch);
-  }
-  return out;
+  return "sha256:" + Sha256Base64Url(payload);
 }
 
 Result<std::vector<GroupKind>> ValidateInventory(const json::Value& instance,
