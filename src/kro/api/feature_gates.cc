@@ -55,6 +55,10 @@ Result<FeatureGates> ParseFeatureGates(std::string_view text) {
       gates.instance_condition_events = on;
     } else if (name == "InstanceConditionMetrics") {
       gates.instance_condition_metrics = on;
+    } else if (name == "ConservativeCRDComparison") {
+      gates.conservative_crd_comparison = on;
+    } else if (name == "DeletionPolicy") {
+      gates.deletion_policy = on;
     } else {
       return InvalidArgument("unrecognized feature gate: " + std::string(name));
     }

@@ -16,9 +16,14 @@ namespace kro::api {
 struct FeatureGates {
   // omit() in resource templates removes the field or list element.
   bool cel_omit_function = false;
-  // Accepted; kro-cpp does not implement condition events or metrics yet.
+  // An Event per instance condition change / a gauge of each condition's current status.
   bool instance_condition_events = false;
   bool instance_condition_metrics = false;
+  // v0.10: the CRD compatibility check also refuses changes it cannot classify
+  // (additionalProperties, format, list/map topology, CEL rules).
+  bool conservative_crd_comparison = false;
+  // v0.10: resources[].deletionPolicy (Delete | Orphaned).
+  bool deletion_policy = false;
 };
 
 // Parses a comma-separated list of Name=bool (Go strconv.ParseBool spellings; spaces around

@@ -11,6 +11,8 @@ TEST(FeatureGatesTest, DefaultsAreOff) {
   EXPECT_FALSE(g->cel_omit_function);
   EXPECT_FALSE(g->instance_condition_events);
   EXPECT_FALSE(g->instance_condition_metrics);
+  EXPECT_FALSE(g->conservative_crd_comparison);
+  EXPECT_FALSE(g->deletion_policy);
 }
 
 TEST(FeatureGatesTest, ParsesNameEqualsBool) {
@@ -24,6 +26,11 @@ TEST(FeatureGatesTest, ParsesNameEqualsBool) {
   EXPECT_TRUE(g->instance_condition_events);
   EXPECT_TRUE(g->cel_omit_function);
   EXPECT_FALSE(g->instance_condition_metrics);
+
+  g = ParseFeatureGates("ConservativeCRDComparison=true,DeletionPolicy=true");
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_TRUE(g->conservative_crd_comparison);
+  EXPECT_TRUE(g->deletion_policy);
 
   // The last setting of a gate wins.
   g = ParseFeatureGates("CELOmitFunction=true,CELOmitFunction=false");
